@@ -1,0 +1,37 @@
+# usreview: the README's two commands are `make demo` and `make test`.
+PREFIX ?= /usr/local
+SWIFT ?= swift
+BIN := .build/release/usreview
+
+.PHONY: demo build test install uninstall clean system-packages bench
+
+# Installs what is missing (apt as root; otherwise prints the apt-get line and stops).
+system-packages:
+	@scripts/require-system-packages
+
+build: system-packages
+	$(SWIFT) build -c release --static-swift-stdlib
+
+# Opens the app on the embedded demo dataset.
+demo: build
+	$(BIN)
+
+# The whole test suite: unit tests plus the command-line checks on the real binary.
+test: system-packages
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-swift-testing
+	scripts/test-cli .build/debug/usreview
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/usreview
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/usreview
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/usreview
+	rm -rf $(DESTDIR)$(PREFIX)/share/usreview
+
+bench: build
+	scripts/bench-index $(BIN)
+
+clean:
+	rm -rf .build

@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+// usreview: review AI-enhanced ultrasound images in a terminal.
+// Module picture and rules of the house: docs/ARCHITECTURE.md.
+import PackageDescription
+
+let package = Package(
+    name: "usreview",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "usreview", targets: ["usreview"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libpng behind a C shim: libpng reports errors by longjmp, which Swift
+        // cannot survive, so the setjmp lives in C and comes back as a status code.
+        .target(
+            name: "CPNG",
+            linkerSettings: [.linkedLibrary("png16")]
+        ),
+        .target(name: "Dataset", dependencies: ["CPNG"]),
+        .target(name: "Metrics", dependencies: ["Dataset"]),
+        .executableTarget(
+            name: "usreview",
+            dependencies: [
+                "Dataset", "Metrics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DatasetTests",
+            dependencies: ["Dataset", "Metrics"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MetricsTests",
+            dependencies: ["Metrics", "Dataset"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

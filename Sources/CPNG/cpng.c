@@ -1,0 +1,182 @@
+#include "cpng.h"
+
+#include <errno.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+// libpng calls this on a fatal error; we keep the text and jump back to our setjmp.
+static void record_error(png_structp png, png_const_charp text) {
+    cpng_result *result = (cpng_result *)png_get_error_ptr(png);
+    if (result != NULL) {
+        snprintf(result->message, sizeof result->message, "%s", text);
+    }
+    png_longjmp(png, 1);
+}
+
+// Warnings (bad CRC in an ancillary chunk, unknown sRGB profile…) do not stop decoding.
+static void ignore_warning(png_structp png, png_const_charp text) {
+    (void)png;
+    (void)text;
+}
+
+static cpng_result make_result(cpng_status status, int errno_value, const char *text) {
+    cpng_result result;
+    result.status = status;
+    result.errno_value = errno_value;
+    snprintf(result.message, sizeof result.message, "%s", text ? text : "");
+    return result;
+}
+
+static uint8_t luma601(uint8_t r, uint8_t g, uint8_t b) {
+    // Integer form of round(0.299 R + 0.587 G + 0.114 B).
+    return (uint8_t)((299u * r + 587u * g + 114u * b + 500u) / 1000u);
+}
+
+cpng_result cpng_read_gray8(const char *path, uint8_t **pixels, cpng_info *info) {
+    *pixels = NULL;
+    memset(info, 0, sizeof *info);
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) {
+        return make_result(CPNG_OPEN_FAILED, errno, strerror(errno));
+    }
+    unsigned char signature[8];
+    size_t got = fread(signature, 1, sizeof signature, file);
+    if (got != sizeof signature || png_sig_cmp(signature, 0, sizeof signature) != 0) {
+        fclose(file);
+        return make_result(CPNG_NOT_PNG, 0,
+                           got == 0 ? "the file is empty" : "the PNG signature is missing");
+    }
+
+    cpng_result result = make_result(CPNG_OK, 0, "");
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &result,
+                                             record_error, ignore_warning);
+    png_infop header = png ? png_create_info_struct(png) : NULL;
+    if (header == NULL) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        fclose(file);
+        return make_result(CPNG_OUT_OF_MEMORY, 0, "libpng could not allocate its state");
+    }
+    // Written after setjmp and read after a longjmp: must be volatile.
+    uint8_t *volatile decoded = NULL;
+    png_bytep *volatile rows = NULL;
+    uint8_t *volatile gray = NULL;
+
+    if (setjmp(png_jmpbuf(png))) {
+        free(decoded);
+        free(rows);
+        free(gray);
+        png_destroy_read_struct(&png, &header, NULL);
+        fclose(file);
+        result.status = CPNG_DECODE_FAILED;
+        return result;
+    }
+
+    png_init_io(png, file);
+    png_set_sig_bytes(png, sizeof signature);
+    png_read_info(png, header);
+    info->width = png_get_image_width(png, header);
+    info->height = png_get_image_height(png, header);
+    info->bit_depth = png_get_bit_depth(png, header);
+    info->color_type = png_get_color_type(png, header);
+    info->interlaced = png_get_interlace_type(png, header) != PNG_INTERLACE_NONE;
+
+    png_set_palette_to_rgb(png);
+    png_set_expand_gray_1_2_4_to_8(png);
+    png_set_scale_16(png);
+    png_set_strip_alpha(png);
+    (void)png_set_interlace_handling(png);
+    png_read_update_info(png, header);
+
+    size_t width = info->width, height = info->height;
+    size_t channels = png_get_channels(png, header);
+    size_t row_bytes = png_get_rowbytes(png, header);
+    if (channels != 1 && channels != 3) {
+        snprintf(result.message, sizeof result.message,
+                 "unexpected %zu channels after conversion", channels);
+        png_longjmp(png, 1);
+    }
+    decoded = malloc(row_bytes * height);
+    rows = malloc(sizeof(png_bytep) * height);
+    if (decoded == NULL || rows == NULL) {
+        snprintf(result.message, sizeof result.message, "out of memory for %zux%zu pixels",
+                 width, height);
+        png_longjmp(png, 1);
+    }
+    for (size_t y = 0; y < height; y++) {
+        rows[y] = decoded + y * row_bytes;
+    }
+    png_read_image(png, rows);
+    png_read_end(png, NULL);
+
+    if (channels == 3) {
+        gray = malloc(width * height);
+        if (gray == NULL) {
+            snprintf(result.message, sizeof result.message, "out of memory");
+            png_longjmp(png, 1);
+        }
+        for (size_t y = 0; y < height; y++) {
+            const uint8_t *rgb = rows[y];
+            uint8_t *out = gray + y * width;
+            for (size_t x = 0; x < width; x++) {
+                out[x] = luma601(rgb[3 * x], rgb[3 * x + 1], rgb[3 * x + 2]);
+            }
+        }
+        free(decoded);
+        decoded = gray;
+        gray = NULL;
+    }
+    free(rows);
+    rows = NULL;
+    png_destroy_read_struct(&png, &header, NULL);
+    fclose(file);
+    *pixels = decoded;
+    return result;
+}
+
+cpng_result cpng_write_gray8(const char *path, const uint8_t *pixels,
+                             uint32_t width, uint32_t height) {
+    FILE *file = fopen(path, "wb");
+    if (file == NULL) {
+        return make_result(CPNG_OPEN_FAILED, errno, strerror(errno));
+    }
+    cpng_result result = make_result(CPNG_OK, 0, "");
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &result,
+                                              record_error, ignore_warning);
+    png_infop header = png ? png_create_info_struct(png) : NULL;
+    if (header == NULL) {
+        png_destroy_write_struct(&png, NULL);
+        fclose(file);
+        return make_result(CPNG_OUT_OF_MEMORY, 0, "libpng could not allocate its state");
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &header);
+        fclose(file);
+        result.status = CPNG_WRITE_FAILED;
+        return result;
+    }
+    png_init_io(png, file);
+    png_set_IHDR(png, header, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, header);
+    for (uint32_t y = 0; y < height; y++) {
+        png_write_row(png, (png_const_bytep)(pixels + (size_t)y * width));
+    }
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &header);
+    // fflush + fclose report a full disk that fwrite buffered away.
+    // fsync so that a rename after us never publishes a file the disk does not hold.
+    int flush_failed = fflush(file) != 0 || fsync(fileno(file)) != 0;
+    int saved_errno = errno;
+    int close_failed = fclose(file) != 0;
+    if (flush_failed || close_failed) {
+        return make_result(CPNG_WRITE_FAILED, flush_failed ? saved_errno : errno,
+                           strerror(flush_failed ? saved_errno : errno));
+    }
+    return result;
+}
+
+void cpng_free(void *pointer) { free(pointer); }

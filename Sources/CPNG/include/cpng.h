@@ -1,0 +1,51 @@
+// C shim over libpng for the Dataset module.
+//
+// libpng reports errors with longjmp. A longjmp across Swift frames is undefined
+// behaviour, so every libpng call happens inside these functions, under their own
+// setjmp, and errors come back as a status code and a message.
+#ifndef USREVIEW_CPNG_H
+#define USREVIEW_CPNG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CPNG_MESSAGE_CAPACITY 256
+
+typedef enum {
+    CPNG_OK = 0,
+    CPNG_OPEN_FAILED = 1,   // fopen failed; errno_value says why
+    CPNG_NOT_PNG = 2,       // the 8-byte signature is missing or wrong
+    CPNG_DECODE_FAILED = 3, // libpng raised an error (corrupt or truncated data)
+    CPNG_OUT_OF_MEMORY = 4,
+    CPNG_WRITE_FAILED = 5,  // libpng or the C library failed while writing
+} cpng_status;
+
+typedef struct {
+    cpng_status status;
+    int errno_value;
+    char message[CPNG_MESSAGE_CAPACITY];
+} cpng_result;
+
+/// Facts from the header, as stored in the file (before conversion to gray).
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    int bit_depth;
+    int color_type;  // PNG_COLOR_TYPE_* values
+    int interlaced;  // 1 for Adam7
+} cpng_info;
+
+/// Decodes any PNG to 8-bit gray: 16-bit samples are scaled to 8 bits, palettes
+/// expanded, alpha dropped, colour converted with ITU-R BT.601 luma
+/// (0.299 R + 0.587 G + 0.114 B, rounded), interlacing undone.
+/// On success *pixels is a malloc'd row-major buffer of width*height bytes that the
+/// caller frees with cpng_free.
+cpng_result cpng_read_gray8(const char *path, uint8_t **pixels, cpng_info *info);
+
+/// Writes an 8-bit gray, non-interlaced PNG. The caller handles atomic replacement.
+cpng_result cpng_write_gray8(const char *path, const uint8_t *pixels,
+                             uint32_t width, uint32_t height);
+
+void cpng_free(void *pointer);
+
+#endif

@@ -1,0 +1,88 @@
+import CPNG
+import Foundation
+
+/// What went wrong reading or writing a PNG: always names the file and says what to do.
+public enum PNGError: Error, Equatable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case notPNG(path: String, reason: String)
+    case corrupt(path: String, reason: String)
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason):
+            return "\(path): cannot open (\(reason)). Check that the file exists and is readable."
+        case let .notPNG(path, reason):
+            return "\(path): not a PNG image (\(reason)). Replace it with a PNG export of the image."
+        case let .corrupt(path, reason):
+            return "\(path): the PNG is corrupt or truncated (libpng: \(reason)). Re-copy the file from its source."
+        case let .cannotWrite(path, reason):
+            return "\(path): cannot write the PNG (\(reason)). Check free disk space and folder permissions."
+        }
+    }
+}
+
+/// PNG files in and out, through libpng.
+///
+/// Reading accepts every PNG colour type and bit depth and returns 8-bit gray:
+/// 16-bit samples are scaled to 8 bits (rounded), palettes expanded, alpha ignored,
+/// colour converted with ITU-R BT.601 luma (0.299 R + 0.587 G + 0.114 B, rounded),
+/// Adam7 interlacing undone. Writing produces 8-bit gray PNGs, atomically: the data
+/// goes to a temporary file beside the target, which is renamed over it only once
+/// complete, so a crash or a full disk never leaves half an image.
+public enum PNGCodec {
+    /// The header facts of a file as stored, before conversion to gray.
+    public struct StoredFormat: Equatable, Sendable {
+        public var bitDepth: Int
+        public var colorType: Int
+        public var interlaced: Bool
+    }
+
+    public static func read(_ url: URL) throws -> GrayImage {
+        try readWithFormat(url).image
+    }
+
+    public static func readWithFormat(_ url: URL) throws -> (image: GrayImage, format: StoredFormat) {
+        let path = url.path
+        var buffer: UnsafeMutablePointer<UInt8>?
+        var info = cpng_info()
+        let result = cpng_read_gray8(path, &buffer, &info)
+        defer { cpng_free(buffer) }
+        try check(result, path: path, writing: false)
+        let width = Int(info.width), height = Int(info.height)
+        let pixels = [UInt8](UnsafeBufferPointer(start: buffer, count: width * height))
+        let format = StoredFormat(bitDepth: Int(info.bit_depth), colorType: Int(info.color_type),
+                                  interlaced: info.interlaced != 0)
+        return (GrayImage(width: width, height: height, pixels: pixels), format)
+    }
+
+    /// Writes `image` as an 8-bit gray PNG, replacing `url` atomically.
+    public static func write(_ image: GrayImage, to url: URL) throws {
+        try AtomicFile.replace(url) { temporary in
+            let result = image.pixels.withUnsafeBufferPointer { pixels in
+                cpng_write_gray8(temporary.path, pixels.baseAddress, UInt32(image.width), UInt32(image.height))
+            }
+            try check(result, path: url.path, writing: true)
+        }
+    }
+
+    private static func check(_ result: cpng_result, path: String, writing: Bool) throws {
+        let message = withUnsafeBytes(of: result.message) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        switch result.status {
+        case CPNG_OK:
+            return
+        case CPNG_OPEN_FAILED:
+            throw writing ? PNGError.cannotWrite(path: path, reason: message)
+                          : PNGError.cannotOpen(path: path, reason: message)
+        case CPNG_NOT_PNG:
+            throw PNGError.notPNG(path: path, reason: message)
+        case CPNG_WRITE_FAILED:
+            throw PNGError.cannotWrite(path: path, reason: message)
+        default:
+            throw writing ? PNGError.cannotWrite(path: path, reason: message)
+                          : PNGError.corrupt(path: path, reason: message)
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct USReview: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "usreview",
+        abstract: "Review AI-enhanced ultrasound images in the terminal.",
+        discussion: """
+            With no subcommand, usreview opens the embedded demo dataset: synthetic \
+            phantom pairs made on first use in ~/.cache/usreview.
+            """,
+        subcommands: [Review.self, Index.self, Synth.self, BenchIndex.self],
+        defaultSubcommand: Review.self
+    )
+}
