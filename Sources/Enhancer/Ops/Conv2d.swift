@@ -1,0 +1,183 @@
+/// A 2-D convolution, PyTorch's `Conv2d` (groups 1, dilation 1), on a batch-1 tensor
+/// `[C, H, W]` (see `Tensor`).
+///
+/// It runs as im2col + one SGEMM: the input windows are unfolded into a matrix
+/// `columns[I·kh·kw, Ho·Wo]` (row `(c·kh + ky)·kw + kx`, column `oy·Wo + ox`), and PyTorch's
+/// weight `[O, I, kh, kw]` is already, row-major, the GEMM's left matrix `[O, I·kh·kw]`,
+/// so the weights need no rearranging. Large layers are unfolded a band of output rows at
+/// a time to bound the column matrix. Padding is zeros (PyTorch's default) or reflection
+/// (`ReflectionPad2d(p)` followed by an unpadded convolution, as in the ResNet generator).
+public struct Conv2d: Sendable {
+    public enum PaddingMode: Sendable, Equatable {
+        case zeros
+        case reflect
+    }
+
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernelHeight: Int
+    public let kernelWidth: Int
+    public let stride: Int
+    public let padding: Int
+    public let paddingMode: PaddingMode
+    /// `[O, I, kh, kw]` row-major.
+    let weight: FloatBuffer
+    /// `[O]`, or nil for a convolution without bias.
+    let bias: FloatBuffer?
+
+    /// A convolution from PyTorch tensors: `weight` of `shape` `[O, I, kh, kw]`, row-major,
+    /// and `bias` of `O` values (or nil).
+    public init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int = 1, padding: Int = 0,
+                paddingMode: PaddingMode = .zeros) {
+        precondition(shape.count == 4 && shape.allSatisfy { $0 > 0 }, "Conv2d weight shape must be [O, I, kh, kw]")
+        precondition(weight.count == shape.reduce(1, *), "Conv2d weight does not match its shape \(shape)")
+        precondition(bias == nil || bias!.count == shape[0], "Conv2d bias needs \(shape[0]) values")
+        self.init(weight: FloatBuffer(weight), shape: shape, bias: bias.map { FloatBuffer($0) },
+                  stride: stride, padding: padding, paddingMode: paddingMode)
+    }
+
+    init(weight: FloatBuffer, shape: [Int], bias: FloatBuffer?, stride: Int, padding: Int, paddingMode: PaddingMode) {
+        precondition(stride >= 1 && padding >= 0, "Conv2d needs stride ≥ 1 and padding ≥ 0")
+        outChannels = shape[0]
+        inChannels = shape[1]
+        kernelHeight = shape[2]
+        kernelWidth = shape[3]
+        self.stride = stride
+        self.padding = padding
+        self.paddingMode = paddingMode
+        self.weight = weight
+        self.bias = bias
+    }
+
+    /// Rows of the unfolded matrix: one per weight of an output channel.
+    var reductionLength: Int { inChannels * kernelHeight * kernelWidth }
+
+    public var parameterCount: Int { outChannels * reductionLength + (bias == nil ? 0 : outChannels) }
+
+    /// Output height and width for an input of `height × width` (PyTorch's formula, floor).
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        ((height + 2 * padding - kernelHeight) / stride + 1, (width + 2 * padding - kernelWidth) / stride + 1)
+    }
+
+    /// Multiply-adds for one input of `height × width`.
+    func multiplyAdds(height: Int, width: Int) -> Double {
+        let (outHeight, outWidth) = outputSize(height: height, width: width)
+        return Double(outChannels * reductionLength) * Double(outHeight * outWidth)
+    }
+
+    /// The convolution of `x`, bias included.
+    ///
+    /// `threads` sets the worker threads (OpenBLAS's included, which are process-wide);
+    /// nil means all cores.
+    public func callAsFunction(_ x: Tensor, threads: Int? = nil) -> Tensor {
+        precondition(x.channels == inChannels, "Conv2d expects \(inChannels) channels, got \(x.channels)")
+        let (outHeight, outWidth) = outputSize(height: x.height, width: x.width)
+        precondition(outHeight > 0 && outWidth > 0, "the input \(x.height)×\(x.width) is smaller than the kernel")
+        if paddingMode == .reflect {
+            precondition(padding < x.height && padding < x.width, "reflection padding \(padding) needs a larger input")
+        }
+        let loop = ParallelLoop(threads: threads ?? ParallelLoop.defaultThreads)
+        BLAS.useThreads(loop.threads)
+        var y = Tensor(channels: outChannels, height: outHeight, width: outWidth)
+        x.values.withUnsafeBufferPointer { input in
+            y.values.withUnsafeMutableBufferPointer { output in
+                forward(input.baseAddress!, height: x.height, width: x.width, into: output.baseAddress!,
+                        workspace: Workspace(), loop: loop)
+                if let bias {
+                    applyBias(bias.pointer, activation: .identity, to: output.baseAddress!, channels: outChannels,
+                              planeSize: outHeight * outWidth, loop: loop)
+                }
+            }
+        }
+        return y
+    }
+
+    /// `y[O, Ho, Wo] = W ∗ x[I, H, W]` without the bias (the caller adds it, fused with
+    /// whatever follows, or drops it before an instance norm, which cancels it).
+    func forward(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
+                 workspace: Workspace, loop: ParallelLoop) {
+        let (outHeight, outWidth) = outputSize(height: height, width: width)
+        let outPlane = outHeight * outWidth
+        if kernelHeight == 1, kernelWidth == 1, stride == 1, padding == 0 {
+            // A 1×1 convolution is the product itself: the input planes are the columns.
+            BLAS.gemm(m: outChannels, n: outPlane, k: inChannels, a: weight.pointer, lda: inChannels,
+                      b: x, ldb: outPlane, c: y, ldc: outPlane)
+            return
+        }
+        let rowsPerBand = max(1, min(outHeight, workspace.columnBudget / max(1, reductionLength * outWidth)))
+        let columns = workspace.buffer(.columns, count: reductionLength * rowsPerBand * outWidth)
+        var firstRow = 0
+        while firstRow < outHeight {
+            let rows = min(rowsPerBand, outHeight - firstRow)
+            unfold(x, height: height, width: width, outputRows: firstRow..<(firstRow + rows),
+                   outWidth: outWidth, into: columns, loop: loop)
+            BLAS.gemm(m: outChannels, n: rows * outWidth, k: reductionLength, a: weight.pointer, lda: reductionLength,
+                      b: columns, ldb: rows * outWidth, c: y + firstRow * outWidth, ldc: outPlane)
+            firstRow += rows
+        }
+    }
+
+    /// im2col for a band of output rows: `columns[(c·kh + ky)·kw + kx][(oy − first)·Wo + ox]`
+    /// `= x[c, oy·s − p + ky, ox·s − p + kx]`, zero or mirrored where that falls outside.
+    func unfold(_ x: UnsafePointer<Float>, height: Int, width: Int, outputRows: Range<Int>, outWidth: Int,
+                into columns: UnsafeMutablePointer<Float>, loop: ParallelLoop) {
+        let bandSize = outputRows.count * outWidth
+        let (kh, kw, s, p) = (kernelHeight, kernelWidth, stride, padding)
+        let reflect = paddingMode == .reflect
+        loop.forEach(reductionLength, grain: 4) { rows in
+            for row in rows {
+                let kx = row % kw
+                let ky = (row / kw) % kh
+                let channel = x + (row / (kw * kh)) * height * width
+                // Output columns whose input column lies inside the image: ox·s − p + kx ∈ [0, width).
+                let firstInside = min(outWidth, max(0, (p - kx + s - 1) / s))
+                let endInside = max(firstInside, min(outWidth, floorDivide(width - 1 + p - kx, s) + 1))
+                var destination = columns + row * bandSize
+                for oy in outputRows {
+                    var iy = oy * s - p + ky
+                    if iy < 0 || iy >= height {
+                        guard reflect else {
+                            destination.update(repeating: 0, count: outWidth)
+                            destination += outWidth
+                            continue
+                        }
+                        iy = mirror(iy, height)
+                    }
+                    let source = channel + iy * width
+                    for ox in 0..<firstInside {
+                        destination[ox] = reflect ? source[mirror(ox * s - p + kx, width)] : 0
+                    }
+                    let start = firstInside * s - p + kx
+                    if s == 1 {
+                        (destination + firstInside).update(from: source + start, count: endInside - firstInside)
+                    } else {
+                        var ix = start
+                        for ox in firstInside..<endInside {
+                            destination[ox] = source[ix]
+                            ix += s
+                        }
+                    }
+                    for ox in endInside..<outWidth {
+                        destination[ox] = reflect ? source[mirror(ox * s - p + kx, width)] : 0
+                    }
+                    destination += outWidth
+                }
+            }
+        }
+    }
+}
+
+/// ⌊a / b⌋ for b > 0 (Swift's `/` truncates towards zero, which is wrong for negative a).
+@inline(__always)
+func floorDivide(_ a: Int, _ b: Int) -> Int {
+    a >= 0 ? a / b : -((-a + b - 1) / b)
+}
+
+/// PyTorch's reflection of an index one step outside `0..<count` (the edge is not repeated).
+@inline(__always)
+func mirror(_ index: Int, _ count: Int) -> Int {
+    var i = index
+    if i < 0 { i = -i }
+    if i >= count { i = 2 * (count - 1) - i }
+    return i
+}

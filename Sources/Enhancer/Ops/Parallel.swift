@@ -1,0 +1,43 @@
+import Dispatch
+import Foundation
+
+/// Splits the engine's own loops (im2col, col2im, normalisation) over worker threads.
+///
+/// The matrix products are threaded by OpenBLAS itself (see `BLAS.threads`); everything
+/// else runs here, over the same number of threads.
+struct ParallelLoop: Sendable {
+    /// Threads to use, at least 1.
+    let threads: Int
+
+    init(threads: Int) { self.threads = max(1, threads) }
+
+    /// Every core of the machine.
+    static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Calls `body` with disjoint ranges that together cover `0..<count`, concurrently when
+    /// there is more than one thread and at least `grain` items per range.
+    func forEach(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = min(threads, max(1, count / max(1, grain)))
+        if chunks == 1 {
+            body(0..<count)
+            return
+        }
+        // The body writes disjoint ranges of buffers it captured; that is the caller's promise,
+        // which the compiler cannot check, so the closure travels in an unchecked box.
+        withoutActuallyEscaping(body) { body in
+            let task = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = count * chunk / chunks
+                let end = count * (chunk + 1) / chunks
+                if start < end { task.value(start..<end) }
+            }
+        }
+    }
+}
+
+/// Carries a value across a concurrency boundary the compiler cannot reason about.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Dataset
+import Enhancer
+import Foundation
+
+struct BenchGenerator: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-generator",
+        abstract: "Benchmark: generator load time, forward latency and peak memory.",
+        discussion: "scripts/bench-vs-onnxruntime runs this beside onnxruntime on the same weights."
+    )
+
+    @Option(help: "Generator weights (.safetensors).")
+    var model: String
+
+    @Option(help: "Square input size in pixels.")
+    var size: Int = 256
+
+    @Option(help: "Timed runs after one warm-up.")
+    var runs: Int = 15
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let loadStart = DispatchTime.now().uptimeNanoseconds
+        let generator = try modelOptions.load(model)
+        let loadMilliseconds = milliseconds(since: loadStart)
+        // A textured input (a flat one makes instance norm degenerate); values do not matter.
+        let input = GrayImage(width: size, height: size, pixels: (0..<(size * size)).map { i in
+            let x = i % size, y = i / size
+            return UInt8(truncatingIfNeeded: x * 7 + y * 13 + (x * y) % 17)
+        })
+        _ = try generator.enhance(input)
+        var times: [Double] = []
+        for _ in 0..<max(1, runs) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try generator.enhance(input)
+            times.append(milliseconds(since: start))
+        }
+        times.sort()
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let peakMB = Double(usage.ru_maxrss) / 1024  // Linux reports KiB
+        let weightsMB = Double(generator.weightBytesF32) / 1_048_576
+        let threads = modelOptions.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        if json {
+            print(#"{"model": "\#(generator.summary)", "size": \#(size), "threads": \#(threads), "runs": \#(times.count), "load_ms": \#(loadMilliseconds), "median_ms": \#(times[times.count / 2]), "min_ms": \#(times[0]), "peak_rss_mb": \#(peakMB), "weights_f32_mb": \#(weightsMB)}"#)
+        } else {
+            print(generator.summary)
+            print(String(format: "%dx%d, %d thread(s): load %.1f ms, forward median %.2f ms, min %.2f ms (%d runs)",
+                         size, size, threads, loadMilliseconds, times[times.count / 2], times[0], times.count))
+            print(String(format: "peak RSS %.1f MB (F32 weights %.1f MB; budget 1.5x weights + 100 MB = %.1f MB)",
+                         peakMB, weightsMB, 1.5 * weightsMB + 100))
+        }
+    }
+
+    private func milliseconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
+}

@@ -1,0 +1,103 @@
+@testable import Enhancer
+import Foundation
+import XCTest
+
+/// The ops against direct loops written from PyTorch's definitions.
+final class OpsTests: XCTestCase {
+    /// Conv2d by its definition: y[o,oy,ox] = b[o] + Σ w[o,i,ky,kx]·x[i, oy·s−p+ky, ox·s−p+kx].
+    private func naiveConv(_ x: Tensor, weight: [Float], shape: [Int], bias: [Float], stride: Int, padding: Int,
+                           reflect: Bool) -> Tensor {
+        let (o, i, kh, kw) = (shape[0], shape[1], shape[2], shape[3])
+        let outHeight = (x.height + 2 * padding - kh) / stride + 1
+        let outWidth = (x.width + 2 * padding - kw) / stride + 1
+        var y = Tensor(channels: o, height: outHeight, width: outWidth)
+        for oc in 0..<o {
+            for oy in 0..<outHeight {
+                for ox in 0..<outWidth {
+                    var total = Double(bias[oc])
+                    for ic in 0..<i {
+                        for ky in 0..<kh {
+                            for kx in 0..<kw {
+                                var iy = oy * stride - padding + ky
+                                var ix = ox * stride - padding + kx
+                                if reflect {
+                                    iy = mirror(iy, x.height)
+                                    ix = mirror(ix, x.width)
+                                } else if iy < 0 || iy >= x.height || ix < 0 || ix >= x.width {
+                                    continue
+                                }
+                                total += Double(weight[((oc * i + ic) * kh + ky) * kw + kx]) * Double(x[ic, iy, ix])
+                            }
+                        }
+                    }
+                    y[oc, oy, ox] = Float(total)
+                }
+            }
+        }
+        return y
+    }
+
+    private func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
+        XCTAssertEqual(a.count, b.count)
+        return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    }
+
+    func testConv2dMatchesDefinition() {
+        var random = SeededFloats(seed: 7)
+        // (in, out, kernel, stride, padding, reflect, height, width): AlexNet-like, UNet-like, ResNet-like.
+        let cases: [(Int, Int, Int, Int, Int, Bool, Int, Int)] = [
+            (3, 5, 11, 4, 2, false, 35, 31), (4, 6, 4, 2, 1, false, 16, 12), (3, 4, 3, 1, 1, true, 9, 7),
+            (2, 3, 7, 1, 3, true, 8, 10), (5, 2, 1, 1, 0, false, 6, 5), (3, 4, 5, 1, 2, false, 7, 9),
+            (2, 3, 3, 2, 1, false, 7, 5),
+        ]
+        for (i, o, k, s, p, reflect, h, w) in cases {
+            let x = Tensor(channels: i, height: h, width: w, values: random.array(i * h * w))
+            let weight = random.array(o * i * k * k)
+            let bias = random.array(o)
+            let conv = Conv2d(weight: weight, shape: [o, i, k, k], bias: bias, stride: s, padding: p,
+                              paddingMode: reflect ? .reflect : .zeros)
+            let expected = naiveConv(x, weight: weight, shape: [o, i, k, k], bias: bias, stride: s, padding: p,
+                                     reflect: reflect)
+            for threads in [1, 2] {
+                let y = conv(x, threads: threads)
+                XCTAssertEqual([y.channels, y.height, y.width], [expected.channels, expected.height, expected.width])
+                XCTAssertLessThan(maxDifference(y.values, expected.values), 1e-4, "conv \(i)→\(o) k\(k) s\(s) p\(p)")
+            }
+        }
+    }
+
+    func testConvTranspose2dMatchesDefinition() {
+        var random = SeededFloats(seed: 11)
+        // (in, out, kernel, stride, padding, output padding, height, width)
+        let cases: [(Int, Int, Int, Int, Int, Int, Int, Int)] = [
+            (4, 3, 4, 2, 1, 0, 5, 6), (3, 2, 3, 2, 1, 1, 4, 7), (2, 2, 4, 2, 1, 0, 1, 1), (3, 4, 4, 2, 1, 0, 2, 2),
+        ]
+        for (i, o, k, s, p, op, h, w) in cases {
+            let x = random.array(i * h * w)
+            let weight = random.array(i * o * k * k)
+            let conv = ConvTranspose2d(weight: FloatBuffer(weight), shape: [i, o, k, k], bias: nil, stride: s,
+                                       padding: p, outputPadding: op)
+            let (outHeight, outWidth) = conv.outputSize(height: h, width: w)
+            XCTAssertEqual(outHeight, (h - 1) * s - 2 * p + k + op)
+            // Definition: every input pixel scatters its kernel onto the output.
+            var expected = [Double](repeating: 0, count: o * outHeight * outWidth)
+            for ic in 0..<i { for iy in 0..<h { for ix in 0..<w { for oc in 0..<o { for ky in 0..<k { for kx in 0..<k {
+                let oy = iy * s - p + ky
+                let ox = ix * s - p + kx
+                guard oy >= 0, oy < outHeight, ox >= 0, ox < outWidth else { continue }
+                expected[(oc * outHeight + oy) * outWidth + ox] +=
+                    Double(weight[((ic * o + oc) * k + ky) * k + kx]) * Double(x[(ic * h + iy) * w + ix])
+            } } } } } }
+            var y = [Float](repeating: .nan, count: o * outHeight * outWidth)
+            for threads in [1, 2] {
+                x.withUnsafeBufferPointer { input in
+                    y.withUnsafeMutableBufferPointer { output in
+                        conv.forward(input.baseAddress!, height: h, width: w, into: output.baseAddress!,
+                                     workspace: Workspace(), loop: ParallelLoop(threads: threads))
+                    }
+                }
+                XCTAssertLessThan(maxDifference(y, expected.map(Float.init)), 1e-4, "convT \(i)→\(o) k\(k) s\(s)")
+            }
+        }
+    }
+}
