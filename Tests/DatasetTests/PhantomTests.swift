@@ -238,19 +238,3 @@ private func maximum(_ image: GrayImage, _ rect: PixelRect) -> UInt8 {
     for y in rect.y..<(rect.y + rect.height) { for x in rect.x..<(rect.x + rect.width) { result = max(result, image[x, y]) } }
     return result
 }
-
-final class PhantomTimingTemp: XCTestCase {
-    func testTiming() {
-        let generator = PhantomGenerator(seed: 5)
-        _ = generator.pair(organ: .liver, caseID: 900)
-        var total = 0.0
-        for organ in Organ.allCases {
-            let start = Date()
-            for k in 0..<20 { _ = generator.pair(organ: organ, caseID: organ.idRange.lowerBound + k) }
-            let ms = Date().timeIntervalSince(start) * 50
-            total += ms / 5
-            print(String(format: "TIMING %@ %.1f ms/pair", organ.rawValue, ms))
-        }
-        print(String(format: "TIMING mean %.1f ms/pair", total))
-    }
-}
