@@ -28,10 +28,11 @@ let package = Package(
         .target(name: "Enhancer", dependencies: ["Dataset", "COpenBLAS"]),
         .target(name: "Statistics"),
         .target(name: "Metrics", dependencies: ["Dataset", "Enhancer", "Statistics"]),
+        .target(name: "TerminalGraphics", dependencies: ["Dataset"]),
         .executableTarget(
             name: "usreview",
             dependencies: [
-                "Dataset", "Metrics", "Enhancer", "Statistics",
+                "Dataset", "Metrics", "Enhancer", "Statistics", "TerminalGraphics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +46,7 @@ let package = Package(
             dependencies: ["Enhancer", "Dataset"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Dataset"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "MetricsTests",

@@ -42,16 +42,14 @@ public struct Evaluation: Codable, Sendable {
     /// Cases that could not be scored (unreadable image, size mismatch), with the reason.
     public var failures: [String]
 
-    public typealias Progress = @Sendable (Int, Int) -> Void
-
     /// Scores `cases` (those without a reference are skipped). The generator runs one
     /// case at a time (it is multi-threaded itself); metrics run in parallel.
     public static func run(_ cases: [Case], splitName: String, generator: Generator?, modelName: String?,
                            scorer: PairScorer, cancellation: CancellationFlag? = nil,
-                           progress: Progress? = nil) throws -> Evaluation {
+                           progress: ProgressCounter.Report? = nil) throws -> Evaluation {
         let paired = cases.filter(\.isPaired)
         let total = paired.count * (generator == nil ? 1 : 2)
-        let tracker = ProgressTracker(total: total, progress: progress)
+        let tracker = ProgressCounter(total: total, report: progress)
         var failures = [String?](repeating: nil, count: paired.count)
 
         var enhanced = [GrayImage?](repeating: nil, count: paired.count)
@@ -136,20 +134,4 @@ private final class ResultSlots: @unchecked Sendable {
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ position: Int, _ value: Result<Evaluation.CaseResult, Error>) { lock.withLock { slots[position] = value } }
     func get(_ position: Int) -> Result<Evaluation.CaseResult, Error>? { lock.withLock { slots[position] } }
-}
-
-/// Counts finished steps across threads and reports them.
-final class ProgressTracker: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = 0
-    private let total: Int
-    private let progress: Evaluation.Progress?
-    init(total: Int, progress: Evaluation.Progress?) {
-        self.total = total
-        self.progress = progress
-    }
-    func advance() {
-        let count = lock.withLock { done += 1; return done }
-        progress?(count, total)
-    }
 }
