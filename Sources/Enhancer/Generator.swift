@@ -93,7 +93,7 @@ public final class Generator: @unchecked Sendable {
         defer { lock.unlock() }
         try cancellation.map { if $0.isCancelled { throw EnhancerError.cancelled } }
         BLAS.useThreads(threads)
-        let loop = ParallelLoop(threads: threads)
+        let loop = ParallelLoop(threads: Int(ProcessInfo.processInfo.environment["EB_LOOP"] ?? "") ?? threads) // TEMP
         let context = RunContext(loop: loop, workspace: workspace,
                                  totalWork: network.multiplyAdds(height: paddedHeight, width: paddedWidth),
                                  progress: progress, cancellation: cancellation)

@@ -42,18 +42,18 @@ public enum ImageMetrics {
         try requireSameSize(a, b)
         let window = gaussianWindow(sigma: 1.5, radius: 5)
         try requireAtLeast(window.count, a, metric: "SSIM")
-        let moments = WindowedMoments(a, b, horizontal: window, vertical: window)
         let c1 = (0.01 * 255.0) * (0.01 * 255.0)
         let c2 = (0.03 * 255.0) * (0.03 * 255.0)
         var total = 0.0
-        for i in 0..<moments.count {
-            let mx = moments.meanX[i], my = moments.meanY[i]
-            let vx = moments.meanXX[i] - mx * mx
-            let vy = moments.meanYY[i] - my * my
-            let cxy = moments.meanXY[i] - mx * my
-            total += ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
+        var count = 0
+        WindowedMoments.forEach(a, b, horizontal: window, vertical: window) { m in
+            let vx = m.xx - m.x * m.x
+            let vy = m.yy - m.y * m.y
+            let cxy = m.xy - m.x * m.y
+            total += ((2 * m.x * m.y + c1) * (2 * cxy + c2)) / ((m.x * m.x + m.y * m.y + c1) * (vx + vy + c2))
+            count += 1
         }
-        return total / Double(moments.count)
+        return total / Double(count)
     }
 
     /// Local normalised cross-correlation: Pearson r in every `window`×`window` box
@@ -64,15 +64,13 @@ public enum ImageMetrics {
         precondition(window >= 1, "window must be positive")
         try requireAtLeast(window, a, metric: "LNCC")
         let box = [Double](repeating: 1.0 / Double(window), count: window)
-        let moments = WindowedMoments(a, b, horizontal: box, vertical: box)
         var total = 0.0
         var used = 0
-        for i in 0..<moments.count {
-            let mx = moments.meanX[i], my = moments.meanY[i]
-            let vx = moments.meanXX[i] - mx * mx
-            let vy = moments.meanYY[i] - my * my
-            guard vx > 1e-10, vy > 1e-10 else { continue }
-            total += (moments.meanXY[i] - mx * my) / (vx * vy).squareRoot()
+        WindowedMoments.forEach(a, b, horizontal: box, vertical: box) { m in
+            let vx = m.xx - m.x * m.x
+            let vy = m.yy - m.y * m.y
+            guard vx > 1e-10, vy > 1e-10 else { return }
+            total += (m.xy - m.x * m.y) / (vx * vy).squareRoot()
             used += 1
         }
         return used == 0 ? 0 : total / Double(used)

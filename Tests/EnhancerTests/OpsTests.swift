@@ -48,7 +48,7 @@ final class OpsTests: XCTestCase {
         let cases: [(Int, Int, Int, Int, Int, Bool, Int, Int)] = [
             (3, 5, 11, 4, 2, false, 35, 31), (4, 6, 4, 2, 1, false, 16, 12), (3, 4, 3, 1, 1, true, 9, 7),
             (2, 3, 7, 1, 3, true, 8, 10), (5, 2, 1, 1, 0, false, 6, 5), (3, 4, 5, 1, 2, false, 7, 9),
-            (2, 3, 3, 2, 1, false, 7, 5),
+            (2, 3, 3, 2, 1, false, 7, 5), (4, 3, 4, 2, 1, false, 2, 2), (3, 5, 4, 2, 1, false, 4, 6),
         ]
         for (i, o, k, s, p, reflect, h, w) in cases {
             let x = Tensor(channels: i, height: h, width: w, values: random.array(i * h * w))

@@ -32,6 +32,13 @@ enum BLAS {
             }
             return
         }
+        if n == 1 {
+            // A matrix-vector product: no packing, which matters for the weight-heavy 1×1 layers.
+            cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+                        Int32(transposeA ? k : m), Int32(transposeA ? m : k), 1, a, Int32(lda), b, Int32(ldb),
+                        beta, c, Int32(ldc))
+            return
+        }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

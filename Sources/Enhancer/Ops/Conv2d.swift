@@ -119,48 +119,55 @@ public struct Conv2d: Sendable {
 
     /// im2col for a band of output rows: `columns[(c·kh + ky)·kw + kx][(oy − first)·Wo + ox]`
     /// `= x[c, oy·s − p + ky, ox·s − p + kx]`, zero or mirrored where that falls outside.
+    ///
+    /// With stride s, each input row is first split into its s column phases
+    /// (`phase[q][j] = row[j·s + q]`), so every column row becomes a contiguous copy.
     func unfold(_ x: UnsafePointer<Float>, height: Int, width: Int, outputRows: Range<Int>, outWidth: Int,
                 into columns: UnsafeMutablePointer<Float>, loop: ParallelLoop) {
         let bandSize = outputRows.count * outWidth
         let (kh, kw, s, p) = (kernelHeight, kernelWidth, stride, padding)
         let reflect = paddingMode == .reflect
-        loop.forEach(reductionLength, grain: 4) { rows in
-            for row in rows {
-                let kx = row % kw
-                let ky = (row / kw) % kh
-                let channel = x + (row / (kw * kh)) * height * width
-                // Output columns whose input column lies inside the image: ox·s − p + kx ∈ [0, width).
-                let firstInside = min(outWidth, max(0, (p - kx + s - 1) / s))
-                let endInside = max(firstInside, min(outWidth, floorDivide(width - 1 + p - kx, s) + 1))
-                var destination = columns + row * bandSize
+        let phaseLength = (width + s - 1) / s
+        loop.forEach(inChannels * kh, grain: 2) { items in
+            let phases = UnsafeMutablePointer<Float>.allocate(capacity: s * phaseLength)
+            defer { phases.deallocate() }
+            for item in items {
+                let c = item / kh
+                let ky = item % kh
+                let channel = x + c * height * width
+                let rowBase = columns + (c * kh + ky) * kw * bandSize
                 for oy in outputRows {
+                    let offsetInBand = (oy - outputRows.lowerBound) * outWidth
                     var iy = oy * s - p + ky
                     if iy < 0 || iy >= height {
                         guard reflect else {
-                            destination.update(repeating: 0, count: outWidth)
-                            destination += outWidth
+                            for kx in 0..<kw { (rowBase + kx * bandSize + offsetInBand).update(repeating: 0, count: outWidth) }
                             continue
                         }
                         iy = mirror(iy, height)
                     }
                     let source = channel + iy * width
-                    for ox in 0..<firstInside {
-                        destination[ox] = reflect ? source[mirror(ox * s - p + kx, width)] : 0
+                    if s > 1 {
+                        for j in 0..<width { phases[(j % s) * phaseLength + j / s] = source[j] }
                     }
-                    let start = firstInside * s - p + kx
-                    if s == 1 {
-                        (destination + firstInside).update(from: source + start, count: endInside - firstInside)
-                    } else {
-                        var ix = start
-                        for ox in firstInside..<endInside {
-                            destination[ox] = source[ix]
-                            ix += s
+                    for kx in 0..<kw {
+                        let destination = rowBase + kx * bandSize + offsetInBand
+                        // ix = ox·s − p + kx = (ox + shift)·s + q, read from phase q at ox + shift.
+                        let shift = floorDivide(kx - p, s)
+                        let q = kx - p - shift * s
+                        let phase = s > 1 ? UnsafePointer(phases + q * phaseLength) : source + q
+                        let phaseCount = (width - q + s - 1) / s
+                        let firstInside = min(outWidth, max(0, -shift))
+                        let endInside = max(firstInside, min(outWidth, phaseCount - shift))
+                        for ox in 0..<firstInside {
+                            destination[ox] = reflect ? source[mirror(ox * s - p + kx, width)] : 0
+                        }
+                        (destination + firstInside).update(from: phase + firstInside + shift,
+                                                           count: endInside - firstInside)
+                        for ox in endInside..<outWidth {
+                            destination[ox] = reflect ? source[mirror(ox * s - p + kx, width)] : 0
                         }
                     }
-                    for ox in endInside..<outWidth {
-                        destination[ox] = reflect ? source[mirror(ox * s - p + kx, width)] : 0
-                    }
-                    destination += outWidth
                 }
             }
         }

@@ -41,9 +41,7 @@ struct BenchGenerator: ParsableCommand {
             times.append(milliseconds(since: start))
         }
         times.sort()
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        let peakMB = Double(usage.ru_maxrss) / 1024  // Linux reports KiB
+        let peakMB = peakResidentMegabytes()
         let weightsMB = Double(generator.weightBytesF32) / 1_048_576
         let threads = modelOptions.threads ?? ProcessInfo.processInfo.activeProcessorCount
         if json {
@@ -59,5 +57,15 @@ struct BenchGenerator: ParsableCommand {
 
     private func milliseconds(since start: UInt64) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
+
+    /// VmHWM from /proc/self/status. Not getrusage's ru_maxrss: a child process starts
+    /// with its parent's peak there, so a benchmark run from a large Python parent
+    /// would report the parent's memory.
+    private func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
+        return kilobytes / 1024
     }
 }
