@@ -93,7 +93,7 @@ public final class Generator: @unchecked Sendable {
         defer { lock.unlock() }
         try cancellation.map { if $0.isCancelled { throw EnhancerError.cancelled } }
         BLAS.useThreads(threads)
-        let loop = ParallelLoop(threads: Int(ProcessInfo.processInfo.environment["EB_LOOP"] ?? "") ?? threads) // TEMP
+        let loop = ParallelLoop(threads: threads)
         let context = RunContext(loop: loop, workspace: workspace,
                                  totalWork: network.multiplyAdds(height: paddedHeight, width: paddedWidth),
                                  progress: progress, cancellation: cancellation)
@@ -108,9 +108,9 @@ public final class Generator: @unchecked Sendable {
         let output = workspace.buffer(.output, count: network.outChannels * paddedPlane)
         try network.run(input, height: paddedHeight, width: paddedWidth, into: output, context: context)
 
-        let raw = meanOfChannels(output, channels: network.outChannels, planeSize: paddedPlane,
-                                 paddedWidth: paddedWidth, top: top, left: left, width: width, height: height)
-        let result = GrayImage(width: width, height: height, pixels: raw.map { GrayImage.quantize(($0 + 1) * 127.5) })
+        let (raw, pixels) = readResult(output, channels: network.outChannels, planeSize: paddedPlane,
+                                       paddedWidth: paddedWidth, top: top, left: left, width: width, height: height)
+        let result = GrayImage(width: width, height: height, pixels: pixels)
         progress?(1)
         return EnhancedImage(image: result, raw: raw)
     }
@@ -128,32 +128,45 @@ public final class Generator: @unchecked Sendable {
     /// Writes x/127.5 − 1 of `image` into plane 0 of `input`, reflection-padded.
     private func loadImage(_ image: GrayImage, into input: UnsafeMutablePointer<Float>,
                            top: Int, bottom: Int, left: Int, right: Int, loop: ParallelLoop) {
-        let scaled = image.pixels.map { Float($0) / 127.5 - 1 }
-        scaled.withUnsafeBufferPointer { plane in
-            if top == 0, bottom == 0, left == 0, right == 0 {
-                input.update(from: plane.baseAddress!, count: plane.count)
-            } else {
-                reflectionPad(plane.baseAddress!, channels: 1, height: image.height, width: image.width,
-                              top: top, bottom: bottom, left: left, right: right, into: input, loop: loop)
-            }
+        let padded = top != 0 || bottom != 0 || left != 0 || right != 0
+        let plane = padded ? workspace.buffer(.activation(4), count: image.pixels.count) : input
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for i in 0..<pixels.count { plane[i] = Float(pixels[i]) / 127.5 - 1 }
+        }
+        if padded {
+            reflectionPad(plane, channels: 1, height: image.height, width: image.width,
+                          top: top, bottom: bottom, left: left, right: right, into: input, loop: loop)
         }
     }
 
-    /// The mean over the output channels, cropped to the input's window.
-    private func meanOfChannels(_ output: UnsafePointer<Float>, channels: Int, planeSize: Int, paddedWidth: Int,
-                                top: Int, left: Int, width: Int, height: Int) -> [Float] {
-        [Float](unsafeUninitializedCapacity: width * height) { buffer, initialized in
+    /// The mean over the output channels in the input's window (the raw result), and its
+    /// 8-bit image: round((y + 1)·127.5), clamped.
+    private func readResult(_ output: UnsafePointer<Float>, channels: Int, planeSize: Int, paddedWidth: Int,
+                            top: Int, left: Int, width: Int, height: Int) -> (raw: [Float], pixels: [UInt8]) {
+        let count = width * height
+        let raw = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             let scale = 1 / Float(channels)
             for y in 0..<height {
-                for x in 0..<width {
-                    let offset = (top + y) * paddedWidth + left + x
-                    var total: Float = 0
-                    for c in 0..<channels { total += output[c * planeSize + offset] }
-                    buffer[y * width + x] = channels == 1 ? total : total * scale
+                let row = output + (top + y) * paddedWidth + left
+                let destination = buffer.baseAddress! + y * width
+                destination.update(from: row, count: width)
+                if channels > 1 {
+                    for c in 1..<channels {
+                        let other = row + c * planeSize
+                        for x in 0..<width { destination[x] += other[x] }
+                    }
+                    for x in 0..<width { destination[x] *= scale }
                 }
             }
-            initialized = width * height
+            initialized = count
         }
+        let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            raw.withUnsafeBufferPointer { values in
+                for i in 0..<count { buffer[i] = GrayImage.quantize((values[i] + 1) * 127.5) }
+            }
+            initialized = count
+        }
+        return (raw, pixels)
     }
 
     static func roundUp(_ value: Int, _ multiple: Int) -> Int { (value + multiple - 1) / multiple * multiple }

@@ -33,7 +33,7 @@ enum GeneratorLoader {
         let submodule = try unetBlock(dict, prefix: "\(prefix)1.model.", depth: 1, outerChannels: down.outChannels)
         let up = try dict.convTranspose("\(prefix)3", inChannels: 2 * down.outChannels, kernel: 4, stride: 2, padding: 1)
         return UNetGenerator(outermost: UNetSkipBlock(position: .outermost, depth: 0, down: down, up: up,
-                                                      submodule: submodule))
+                                                      submodule: submodule)).withWinogradLayers()
     }
 
     private static func unetBlock(_ dict: StateDict, prefix: String, depth: Int, outerChannels: Int) throws -> UNetSkipBlock {

@@ -22,6 +22,13 @@ struct UNetGenerator: GeneratorNetwork {
         outermost.multiplyAdds(height: height, width: width)
     }
 
+    /// The same network with Winograd layers wherever `WinogradF22.pays` says so for an
+    /// input of the native size, 2^downs (the size the generator was built around; other
+    /// sizes run the same layers, correctly, if perhaps not at their fastest).
+    func withWinogradLayers() -> UNetGenerator {
+        UNetGenerator(outermost: outermost.withWinogradLayers(side: sizeMultiple))
+    }
+
     func run(_ input: UnsafePointer<Float>, height: Int, width: Int, into output: UnsafeMutablePointer<Float>,
              context: RunContext) throws {
         try outermost.run(input, height: height, width: width, into: output, context: context)
@@ -58,6 +65,19 @@ final class UNetSkipBlock: Sendable {
     }
 
     var innerChannels: Int { down.outChannels }
+
+    /// This block and those inside it with Winograd layers where they pay; `side` is the
+    /// block's input side. Both of its layers work at side/2 (down's output, up's input).
+    func withWinogradLayers(side: Int) -> UNetSkipBlock {
+        let inner = side / 2
+        let fastDown = down.supportsWinograd
+            && WinogradF22.pays(inChannels: down.inChannels, outChannels: down.outChannels, side: inner)
+        let fastUp = up.supportsWinograd
+            && WinogradF22.pays(inChannels: up.inChannels, outChannels: up.outChannels, side: inner)
+        return UNetSkipBlock(position: position, depth: depth, down: fastDown ? down.usingWinograd() : down,
+                             up: fastUp ? up.usingWinograd() : up,
+                             submodule: submodule?.withWinogradLayers(side: inner))
+    }
     /// Down-samplings from this block inwards.
     var depthBelow: Int { 1 + (submodule?.depthBelow ?? 0) }
     var parameterCount: Int { down.parameterCount + up.parameterCount + (submodule?.parameterCount ?? 0) }

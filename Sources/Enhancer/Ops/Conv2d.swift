@@ -20,10 +20,12 @@ public struct Conv2d: Sendable {
     public let stride: Int
     public let padding: Int
     public let paddingMode: PaddingMode
-    /// `[O, I, kh, kw]` row-major.
-    let weight: FloatBuffer
+    /// `[O, I, kh, kw]` row-major; nil once the layer runs by `winograd`.
+    let weight: FloatBuffer?
     /// `[O]`, or nil for a convolution without bias.
     let bias: FloatBuffer?
+    /// For 4×4, stride-2, padding-1 layers: the same convolution by Winograd F(2×2, 2×2).
+    let winograd: WinogradF22?
 
     /// A convolution from PyTorch tensors: `weight` of `shape` `[O, I, kh, kw]`, row-major,
     /// and `bias` of `O` values (or nil).
@@ -36,8 +38,10 @@ public struct Conv2d: Sendable {
                   stride: stride, padding: padding, paddingMode: paddingMode)
     }
 
-    init(weight: FloatBuffer, shape: [Int], bias: FloatBuffer?, stride: Int, padding: Int, paddingMode: PaddingMode) {
+    init(weight: FloatBuffer?, shape: [Int], bias: FloatBuffer?, stride: Int, padding: Int, paddingMode: PaddingMode,
+         winograd: WinogradF22? = nil) {
         precondition(stride >= 1 && padding >= 0, "Conv2d needs stride ≥ 1 and padding ≥ 0")
+        precondition(weight != nil || winograd != nil, "Conv2d needs weights")
         outChannels = shape[0]
         inChannels = shape[1]
         kernelHeight = shape[2]
@@ -47,6 +51,21 @@ public struct Conv2d: Sendable {
         self.paddingMode = paddingMode
         self.weight = weight
         self.bias = bias
+        self.winograd = winograd
+    }
+
+    /// Whether `usingWinograd()` applies: the UNet's 4×4, stride-2, zero-padding-1 shape.
+    var supportsWinograd: Bool {
+        kernelHeight == 4 && kernelWidth == 4 && stride == 2 && padding == 1 && paddingMode == .zeros
+    }
+
+    /// The same layer computed by Winograd F(2×2, 2×2) (9/16 of the multiply-adds); the
+    /// transformed weights replace the plain ones, 2.25 times their size.
+    func usingWinograd() -> Conv2d {
+        guard supportsWinograd, winograd == nil, let weight else { return self }
+        let fast = WinogradF22(downConvolution: weight.pointer, outChannels: outChannels, inChannels: inChannels)
+        return Conv2d(weight: nil, shape: [outChannels, inChannels, 4, 4], bias: bias, stride: 2, padding: 1,
+                      paddingMode: .zeros, winograd: fast)
     }
 
     /// Rows of the unfolded matrix: one per weight of an output channel.
@@ -70,13 +89,16 @@ public struct Conv2d: Sendable {
     /// `threads` sets the worker threads (OpenBLAS's included, which are process-wide);
     /// nil means all cores.
     public func callAsFunction(_ x: Tensor, threads: Int? = nil) -> Tensor {
+        callAsFunction(x, loop: ParallelLoop(threads: threads ?? ParallelLoop.defaultThreads))
+    }
+
+    func callAsFunction(_ x: Tensor, loop: ParallelLoop) -> Tensor {
         precondition(x.channels == inChannels, "Conv2d expects \(inChannels) channels, got \(x.channels)")
         let (outHeight, outWidth) = outputSize(height: x.height, width: x.width)
         precondition(outHeight > 0 && outWidth > 0, "the input \(x.height)×\(x.width) is smaller than the kernel")
         if paddingMode == .reflect {
             precondition(padding < x.height && padding < x.width, "reflection padding \(padding) needs a larger input")
         }
-        let loop = ParallelLoop(threads: threads ?? ParallelLoop.defaultThreads)
         BLAS.useThreads(loop.threads)
         var y = Tensor(channels: outChannels, height: outHeight, width: outWidth)
         x.values.withUnsafeBufferPointer { input in
@@ -98,6 +120,21 @@ public struct Conv2d: Sendable {
                  workspace: Workspace, loop: ParallelLoop) {
         let (outHeight, outWidth) = outputSize(height: height, width: width)
         let outPlane = outHeight * outWidth
+        if let winograd {
+            let (tilesY, tilesX) = ((outHeight + 1) / 2, (outWidth + 1) / 2)
+            let tiles = tilesY * tilesX
+            let transformed = workspace.buffer(.winogradInput, count: 9 * winograd.inChannels * tiles)
+            let products = workspace.buffer(.winogradProducts, count: 9 * outChannels * tiles)
+            WinogradF22.transformDownInput(x, channels: inChannels, height: height, width: width,
+                                           tilesY: tilesY, tilesX: tilesX, into: transformed, workspace: workspace,
+                                           loop: loop)
+            winograd.multiply(transformed, tiles: tiles, into: products)
+            WinogradF22.transformOutputs(products, outChannels: outChannels, tilesY: tilesY, tilesX: tilesX,
+                                         gridHeight: outHeight, gridWidth: outWidth, into: y, outPlane: outPlane,
+                                         outWidth: outWidth, step: 1, offsetY: 0, offsetX: 0, loop: loop)
+            return
+        }
+        let weight = weight!
         if kernelHeight == 1, kernelWidth == 1, stride == 1, padding == 0 {
             // A 1×1 convolution is the product itself: the input planes are the columns.
             BLAS.gemm(m: outChannels, n: outPlane, k: inChannels, a: weight.pointer, lda: inChannels,
@@ -128,7 +165,7 @@ public struct Conv2d: Sendable {
         let (kh, kw, s, p) = (kernelHeight, kernelWidth, stride, padding)
         let reflect = paddingMode == .reflect
         let phaseLength = (width + s - 1) / s
-        loop.forEach(inChannels * kh, grain: 2) { items in
+        loop.forEach(inChannels * kh, itemCost: kw * bandSize + outputRows.count * width) { items in
             let phases = UnsafeMutablePointer<Float>.allocate(capacity: s * phaseLength)
             defer { phases.deallocate() }
             for item in items {
@@ -147,9 +184,7 @@ public struct Conv2d: Sendable {
                         iy = mirror(iy, height)
                     }
                     let source = channel + iy * width
-                    if s > 1 {
-                        for j in 0..<width { phases[(j % s) * phaseLength + j / s] = source[j] }
-                    }
+                    if s > 1 { splitPhases(source, width: width, stride: s, into: phases, phaseLength: phaseLength) }
                     for kx in 0..<kw {
                         let destination = rowBase + kx * bandSize + offsetInBand
                         // ix = ox·s − p + kx = (ox + shift)·s + q, read from phase q at ox + shift.
@@ -170,6 +205,31 @@ public struct Conv2d: Sendable {
                     }
                 }
             }
+        }
+    }
+}
+
+/// `phases[q·phaseLength + j] = row[j·s + q]`: a row split into its s column phases.
+@inline(__always)
+func splitPhases(_ row: UnsafePointer<Float>, width: Int, stride s: Int, into phases: UnsafeMutablePointer<Float>,
+                 phaseLength: Int) {
+    if s == 2 {
+        let (even, odd) = (phases, phases + phaseLength)
+        for j in 0..<(width / 2) {
+            even[j] = row[2 * j]
+            odd[j] = row[2 * j + 1]
+        }
+        if width % 2 == 1 { even[width / 2] = row[width - 1] }
+        return
+    }
+    for q in 0..<min(s, width) {
+        let phase = phases + q * phaseLength
+        var j = 0
+        var index = q
+        while index < width {
+            phase[j] = row[index]
+            j += 1
+            index += s
         }
     }
 }

@@ -5,7 +5,7 @@
 /// pixel gathers the column entries that land on it. PyTorch's weight `[I, O, k, k]` is
 /// transposed once, at load, to `Wᵀ [O·k·k, I]`, the GEMM's left matrix as it wants it.
 /// The gather writes each output row once, so rows split over threads without locks.
-/// Large layers go a band of output channels at a time to bound the column matrix.
+/// The layer goes a band of output channels at a time.
 struct ConvTranspose2d: Sendable {
     let inChannels: Int
     let outChannels: Int
@@ -13,10 +13,12 @@ struct ConvTranspose2d: Sendable {
     let stride: Int
     let padding: Int
     let outputPadding: Int
-    /// `Wᵀ [O·k·k, I]` row-major: row `(o·k + ky)·k + kx`, column `i`.
-    let transposedWeight: FloatBuffer
+    /// `Wᵀ [O·k·k, I]` row-major: row `(o·k + ky)·k + kx`, column `i`; nil once the layer runs by `winograd`.
+    let transposedWeight: FloatBuffer?
     /// `[O]` or nil.
     let bias: FloatBuffer?
+    /// For 4×4, stride-2, padding-1 layers: Winograd F(2×2, 2×2) per output parity (2·py + px).
+    let winograd: [WinogradF22]?
 
     /// `weight` in PyTorch's layout `[I, O, k, k]`.
     init(weight: FloatBuffer, shape: [Int], bias: FloatBuffer?, stride: Int, padding: Int, outputPadding: Int = 0) {
@@ -30,10 +32,35 @@ struct ConvTranspose2d: Sendable {
         self.bias = bias
         let rows = outChannels * kernelSize * kernelSize
         let transposed = FloatBuffer(count: rows * inChannels)
-        for i in 0..<inChannels {
-            for row in 0..<rows { transposed.pointer[row * inChannels + i] = weight.pointer[i * rows + row] }
-        }
+        transpose(weight.pointer, rows: inChannels, columns: rows, into: transposed.pointer)
         transposedWeight = transposed
+        winograd = nil
+    }
+
+    private init(_ layer: ConvTranspose2d, winograd: [WinogradF22]) {
+        inChannels = layer.inChannels
+        outChannels = layer.outChannels
+        kernelSize = layer.kernelSize
+        stride = layer.stride
+        padding = layer.padding
+        outputPadding = layer.outputPadding
+        bias = layer.bias
+        transposedWeight = nil
+        self.winograd = winograd
+    }
+
+    /// Whether `usingWinograd()` applies: the UNet's 4×4, stride-2, padding-1 shape.
+    var supportsWinograd: Bool { kernelSize == 4 && stride == 2 && padding == 1 && outputPadding == 0 }
+
+    /// The same layer computed by Winograd F(2×2, 2×2) per output parity (9/16 of the
+    /// multiply-adds); the transformed weights replace the plain ones, 2.25 times their size.
+    func usingWinograd() -> ConvTranspose2d {
+        guard supportsWinograd, winograd == nil, let transposedWeight else { return self }
+        let parities = (0..<4).map { parity in
+            WinogradF22(upConvolutionTransposedWeight: transposedWeight.pointer, outChannels: outChannels,
+                        inChannels: inChannels, parityY: parity / 2, parityX: parity % 2)
+        }
+        return ConvTranspose2d(self, winograd: parities)
     }
 
     var parameterCount: Int { inChannels * outChannels * kernelSize * kernelSize + (bias == nil ? 0 : outChannels) }
@@ -50,9 +77,18 @@ struct ConvTranspose2d: Sendable {
     /// `y[O, Ho, Wo]` = the transposed convolution of `x[I, H, W]`, without the bias.
     func forward(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
                  workspace: Workspace, loop: ParallelLoop) {
+        if let winograd {
+            WinogradF22.upConvolution(x, channels: inChannels, height: height, width: width, parities: winograd,
+                                      into: y, workspace: workspace, loop: loop)
+            return
+        }
+        let transposedWeight = transposedWeight!
         let taps = kernelSize * kernelSize
         let plane = height * width
-        let channelsPerBand = max(1, min(outChannels, workspace.columnBudget / max(1, taps * plane)))
+        // About 1024 GEMM rows per band: OpenBLAS packs the weight panel of each call, and
+        // panels of that size stay in cache (measured ~20% faster on the weight-heavy layers),
+        // as does the band's column matrix for the fold that follows.
+        let channelsPerBand = max(1, min(outChannels, 1024 / taps, workspace.columnBudget / max(1, taps * plane)))
         let columns = workspace.buffer(.columns, count: channelsPerBand * taps * plane)
         var first = 0
         while first < outChannels {
@@ -73,7 +109,7 @@ struct ConvTranspose2d: Sendable {
         let (k, s, p) = (kernelSize, stride, padding)
         let plane = height * width
         let evenSplit = k == 2 * s && s == 2 && p == 1 && outWidth == 2 * width
-        loop.forEach(channels.count * outHeight, grain: 8) { rows in
+        loop.forEach(channels.count * outHeight, itemCost: 2 * k * outWidth) { rows in
             for row in rows {
                 let o = row / outHeight
                 let oy = row % outHeight
@@ -139,4 +175,46 @@ struct ConvTranspose2d: Sendable {
             }
         }
     }
+}
+
+/// `b[j·rows + i] = a[i·columns + j]`: 4×4 tiles moved through vector registers, within
+/// 32×32 blocks so the source rows stay in the L1 cache.
+func transpose(_ a: UnsafePointer<Float>, rows: Int, columns: Int, into b: UnsafeMutablePointer<Float>) {
+    let block = 32
+    for i0 in stride(from: 0, to: rows, by: block) {
+        let i1 = min(rows, i0 + block)
+        for j0 in stride(from: 0, to: columns, by: block) {
+            let j1 = min(columns, j0 + block)
+            var i = i0
+            while i + 4 <= i1 {
+                var j = j0
+                while j + 4 <= j1 {
+                    let r0 = load4(a + i * columns + j), r1 = load4(a + (i + 1) * columns + j)
+                    let r2 = load4(a + (i + 2) * columns + j), r3 = load4(a + (i + 3) * columns + j)
+                    store4(SIMD4(r0[0], r1[0], r2[0], r3[0]), b + j * rows + i)
+                    store4(SIMD4(r0[1], r1[1], r2[1], r3[1]), b + (j + 1) * rows + i)
+                    store4(SIMD4(r0[2], r1[2], r2[2], r3[2]), b + (j + 2) * rows + i)
+                    store4(SIMD4(r0[3], r1[3], r2[3], r3[3]), b + (j + 3) * rows + i)
+                    j += 4
+                }
+                for jj in j..<j1 {
+                    for ii in i..<(i + 4) { b[jj * rows + ii] = a[ii * columns + jj] }
+                }
+                i += 4
+            }
+            for ii in i..<i1 {
+                for jj in j0..<j1 { b[jj * rows + ii] = a[ii * columns + jj] }
+            }
+        }
+    }
+}
+
+@inline(__always)
+private func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+}
+
+@inline(__always)
+private func store4(_ value: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: value, as: SIMD4<Float>.self)
 }

@@ -29,7 +29,7 @@ enum Activation: Sendable, Equatable {
 func instanceNorm(_ x: UnsafePointer<Float>, channels: Int, planeSize: Int, into y: UnsafeMutablePointer<Float>,
                   activation: Activation, residual: UnsafePointer<Float>? = nil, epsilon: Float = 1e-5,
                   loop: ParallelLoop) {
-    loop.forEach(channels) { range in
+    loop.forEach(channels, itemCost: 3 * planeSize) { range in
         for c in range {
             let source = x + c * planeSize
             let mean = Float(sum(source, planeSize, shift: 0, squared: false) / Double(planeSize))
@@ -89,7 +89,7 @@ func applyBias(_ bias: UnsafePointer<Float>?, activation: Activation, to x: Unsa
     let rowsPerChannel = max(1, planeSize / 4096)
     // Split channels into row chunks so even a single output channel spreads over the threads.
     let chunkSize = (planeSize + rowsPerChannel - 1) / rowsPerChannel
-    loop.forEach(channels * rowsPerChannel) { range in
+    loop.forEach(channels * rowsPerChannel, itemCost: chunkSize) { range in
         for item in range {
             let c = item / rowsPerChannel
             let start = (item % rowsPerChannel) * chunkSize
@@ -101,7 +101,9 @@ func applyBias(_ bias: UnsafePointer<Float>?, activation: Activation, to x: Unsa
             case .identity: for i in start..<end { row[i] += b }
             case .relu: for i in start..<end { let v = row[i] + b; row[i] = v > 0 ? v : 0 }
             case let .leakyReLU(slope): for i in start..<end { let v = row[i] + b; row[i] = v > 0 ? v : v * slope }
-            case .tanh: for i in start..<end { row[i] = Foundation.tanh(row[i] + b) }
+            case .tanh:
+                if b != 0 { for i in start..<end { row[i] += b } }
+                tanhInPlace(row + start, count: end - start)
             }
         }
     }
@@ -109,7 +111,7 @@ func applyBias(_ bias: UnsafePointer<Float>?, activation: Activation, to x: Unsa
 
 /// `x = max(x, 0)` over `count` floats, in place.
 func reluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int, loop: ParallelLoop) {
-    loop.forEach(count, grain: 16384) { range in
+    loop.forEach(count, itemCost: 1) { range in
         for i in range { let v = x[i]; x[i] = v > 0 ? v : 0 }
     }
 }

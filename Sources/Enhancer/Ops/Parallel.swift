@@ -3,22 +3,30 @@ import Foundation
 
 /// Splits the engine's own loops (im2col, col2im, normalisation) over worker threads.
 ///
-/// The matrix products are threaded by OpenBLAS itself (see `BLAS.threads`); everything
+/// The matrix products are threaded by OpenBLAS itself (see `BLAS.useThreads`); everything
 /// else runs here, over the same number of threads.
 struct ParallelLoop: Sendable {
     /// Threads to use, at least 1.
     let threads: Int
 
-    init(threads: Int) { self.threads = max(1, threads) }
+    /// Elements of work below which a chunk is not worth a thread hand-over (~10 µs).
+    let minimumChunkCost: Int
+
+    init(threads: Int, minimumChunkCost: Int = 32_768) {
+        self.threads = max(1, threads)
+        self.minimumChunkCost = max(1, minimumChunkCost)
+    }
 
     /// Every core of the machine.
     static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// Calls `body` with disjoint ranges that together cover `0..<count`, concurrently when
-    /// there is more than one thread and at least `grain` items per range.
-    func forEach(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
+    /// there is more than one thread and enough work: `itemCost` is an item's work in
+    /// elements touched, and no chunk gets less than `minimumChunkCost`.
+    func forEach(_ count: Int, itemCost: Int, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = min(threads, max(1, count / max(1, grain)))
+        let total = count.multipliedReportingOverflow(by: max(1, itemCost)).partialValue
+        let chunks = min(threads, count, max(1, total / minimumChunkCost))
         if chunks == 1 {
             body(0..<count)
             return

@@ -8,7 +8,7 @@ func reflectionPad(_ x: UnsafePointer<Float>, channels: Int, height: Int, width:
                  "reflection padding must be smaller than the image side")
     let outHeight = height + top + bottom
     let outWidth = width + left + right
-    loop.forEach(channels * outHeight, grain: 64) { rows in
+    loop.forEach(channels * outHeight, itemCost: outWidth) { rows in
         for row in rows {
             let c = row / outHeight
             let oy = row % outHeight

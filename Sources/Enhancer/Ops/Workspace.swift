@@ -5,6 +5,8 @@ final class Workspace {
     enum Slot: Hashable {
         /// im2col / col2im matrices (used by one layer at a time).
         case columns
+        /// Winograd-transformed inputs and their products (one layer at a time).
+        case winogradPhases, winogradInput, winogradProducts
         /// The concatenation buffer of the UNet block at this depth: its input, then its up output.
         case level(Int)
         /// Network-specific activations.

@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Asks the terminal what it can do, once at start-up: the one place that talks to
+/// the terminal to find out.
+///
+/// The exchange: put the input in raw mode (no echo, no line buffering; restored
+/// always), write XTSMGRAPHICS for colour registers and maximum sixel geometry,
+/// `CSI 16 t` for the cell size, and Primary Device Attributes (DA1) *last*. Every
+/// terminal answers DA1 and answers in order, so its reply marks the end of the
+/// others; queries a terminal does not know are ignored. Replies are read with
+/// `poll()` until the DA1 reply arrives or the deadline passes, so a terminal that never
+/// answers costs the timeout and no more. Whatever is left in the input afterwards is
+/// flushed, so no reply leaks into the application as keystrokes.
+public enum TerminalQuery {
+    /// XTSMGRAPHICS colour registers, XTSMGRAPHICS maximum geometry, cell size, DA1.
+    public static let queries: [UInt8] = Array("\u{1B}[?1;1;0S\u{1B}[?2;1;0S\u{1B}[16t\u{1B}[c".utf8)
+
+    /// The whole budget for the exchange.
+    public static let defaultTimeout: Duration = .milliseconds(200)
+
+    /// The capabilities of the terminal on `input`/`output`. Asks nothing when either is
+    /// not a terminal (then `isTerminal` is false and auto mode is ascii), when TERM is dumb or unset, or when the process is in the
+    /// background (changing the terminal's mode there would stop it with SIGTTOU).
+    public static func detect(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO,
+                              environment: [String: String] = ProcessInfo.processInfo.environment,
+                              timeout: Duration = defaultTimeout) -> TerminalCapabilities {
+        guard isatty(input) == 1, isatty(output) == 1 else {
+            // Still honour TERM and COLUMNS/LINES, for `--graphics blocks > file`.
+            return TerminalCapabilities(replies: [], environment: environment, windowSize: nil, isTerminal: false)
+        }
+        let window = windowSize(of: output) ?? windowSize(of: input)
+        let term = environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb", isForeground(input) else {
+            return TerminalCapabilities(replies: [], environment: environment, windowSize: window)
+        }
+        let replies = exchange(input: input, output: output, timeout: timeout)
+        return TerminalCapabilities(replies: replies, environment: environment, windowSize: window)
+    }
+
+    /// Sends `queries` and returns what came back: everything read until the DA1 reply
+    /// or `timeout`, whichever is first. Empty when the terminal said nothing.
+    public static func exchange(input: Int32, output: Int32, queries: [UInt8] = TerminalQuery.queries,
+                                timeout: Duration = defaultTimeout) -> [UInt8] {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var saved = termios()
+        guard tcgetattr(input, &saved) == 0 else { return [] }
+        var raw = saved
+        raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
+        withUnsafeMutableBytes(of: &raw.c_cc) { controls in
+            controls[Int(VMIN)] = 0
+            controls[Int(VTIME)] = 0
+        }
+        guard tcsetattr(input, TCSANOW, &raw) == 0 else { return [] }
+        defer {
+            // Late or unread replies must not reach the application as keys.
+            tcflush(input, TCIFLUSH)
+            tcsetattr(input, TCSANOW, &saved)
+        }
+        guard writeAll(queries, to: output) else { return [] }
+
+        var received = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 512)
+        while !TerminalReply.parse(received).contains(where: \.isPrimaryDeviceAttributes) {
+            let left = clock.now.duration(to: deadline)
+            guard left > .zero else { break }
+            let milliseconds = Int32(clamping: (left.components.seconds * 1000) + Int64(left.components.attoseconds / 1_000_000_000_000_000) + 1)
+            var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, milliseconds)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            guard ready > 0 else { continue }  // the loop checks the deadline
+            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if count > 0 {
+                received += buffer[0..<count]
+            } else if count < 0, errno == EINTR || errno == EAGAIN {
+                continue
+            } else {
+                break  // end of input or an error: nothing more will come
+            }
+        }
+        return received
+    }
+
+    /// The window size the kernel keeps for `descriptor` (TIOCGWINSZ), or nil.
+    public static func windowSize(of descriptor: Int32) -> WindowSize? {
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return WindowSize(columns: Int(size.ws_col), rows: Int(size.ws_row),
+                          pixelWidth: Int(size.ws_xpixel), pixelHeight: Int(size.ws_ypixel))
+    }
+
+    /// False only when the terminal says another process group is in the foreground.
+    private static func isForeground(_ descriptor: Int32) -> Bool {
+        let group = tcgetpgrp(descriptor)
+        return group < 0 || group == getpgrp()
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written > 0 {
+                offset += written
+            } else if written < 0, errno == EINTR || errno == EAGAIN {
+                continue
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+}
