@@ -24,7 +24,7 @@ demo: build
 # The whole test suite: unit tests plus the command-line checks on the real binary.
 test: system-packages lpips-weights
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-swift-testing
+	USREVIEW_BINARY=$(CURDIR)/.build/debug/usreview $(SWIFT) test --skip-build --disable-swift-testing
 	scripts/test-cli .build/debug/usreview
 
 install: build

@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // libpng behind a C shim: libpng reports errors by longjmp, which Swift
@@ -29,10 +31,20 @@ let package = Package(
         .target(name: "Statistics"),
         .target(name: "Metrics", dependencies: ["Dataset", "Enhancer", "Statistics"]),
         .target(name: "TerminalGraphics", dependencies: ["Dataset"]),
+        // Reader studies: definitions (TOML), randomisation and blinding, reading
+        // sessions, the SQLite store (GRDB, WAL) and export.
+        .target(
+            name: "ReaderStudy",
+            dependencies: [
+                "Dataset",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         .executableTarget(
             name: "usreview",
             dependencies: [
-                "Dataset", "Metrics", "Enhancer", "Statistics", "TerminalGraphics",
+                "Dataset", "Metrics", "Enhancer", "Statistics", "TerminalGraphics", "ReaderStudy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +59,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Dataset"]),
+        .testTarget(
+            name: "ReaderStudyTests",
+            dependencies: ["ReaderStudy", "Dataset", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "MetricsTests",

@@ -4,7 +4,7 @@
 /// the standard library's `shuffle()` does not promise, so Fisher–Yates is spelled out.
 extension SplitMix64 {
     /// A uniform integer in 0..<bound, without modulo bias (Lemire's method).
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0)
         let span = UInt64(bound)
         var (high, low) = next().multipliedFullWidth(by: span)
@@ -17,7 +17,7 @@ extension SplitMix64 {
         return Int(high)
     }
 
-    mutating func shuffle<T>(_ items: inout [T]) {
+    public mutating func shuffle<T>(_ items: inout [T]) {
         guard items.count > 1 else { return }
         for i in stride(from: items.count - 1, to: 0, by: -1) {
             items.swapAt(i, below(i + 1))

@@ -6,7 +6,9 @@ import Foundation
 /// eval mode (instance norm on the image's own statistics, dropout off).
 ///
 /// Runs are serialised: the generator keeps its work buffers between runs, so one
-/// `enhance` at a time uses them (others wait). Different generators run in parallel.
+/// `enhance` at a time uses them (others wait). Different generators may run at the same
+/// time, but OpenBLAS has one process-wide thread count, which each run sets to its
+/// generator's `threads`: give generators that run together the same count.
 public final class Generator: @unchecked Sendable {
     let network: any GeneratorNetwork
     /// Worker threads: OpenBLAS's and the engine's own loops.
@@ -93,7 +95,7 @@ public final class Generator: @unchecked Sendable {
         defer { lock.unlock() }
         try cancellation.map { if $0.isCancelled { throw EnhancerError.cancelled } }
         BLAS.useThreads(threads)
-        let loop = ParallelLoop(threads: threads)
+        let loop = ParallelLoop(threads: Int(ProcessInfo.processInfo.environment["EB_LOOP"] ?? "") ?? threads) // TEMP
         let context = RunContext(loop: loop, workspace: workspace,
                                  totalWork: network.multiplyAdds(height: paddedHeight, width: paddedWidth),
                                  progress: progress, cancellation: cancellation)
@@ -129,7 +131,7 @@ public final class Generator: @unchecked Sendable {
     private func loadImage(_ image: GrayImage, into input: UnsafeMutablePointer<Float>,
                            top: Int, bottom: Int, left: Int, right: Int, loop: ParallelLoop) {
         let padded = top != 0 || bottom != 0 || left != 0 || right != 0
-        let plane = padded ? workspace.buffer(.activation(4), count: image.pixels.count) : input
+        let plane = padded ? workspace.buffer(.image, count: image.pixels.count) : input
         image.pixels.withUnsafeBufferPointer { pixels in
             for i in 0..<pixels.count { plane[i] = Float(pixels[i]) / 127.5 - 1 }
         }

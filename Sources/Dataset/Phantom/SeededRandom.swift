@@ -3,12 +3,12 @@ import Foundation
 /// SplitMix64 (Steele, Lea & Flood 2014): a tiny generator whose output function is a
 /// strong 64-bit mixer. Used here only to hash seeds together and to expand one 64-bit
 /// key into the 256-bit xoshiro state, as the xoshiro authors recommend.
-struct SplitMix64 {
-    private(set) var state: UInt64
+public struct SplitMix64 {
+    public private(set) var state: UInt64
 
-    init(state: UInt64) { self.state = state }
+    public init(state: UInt64) { self.state = state }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -17,7 +17,7 @@ struct SplitMix64 {
     }
 
     /// Hashes `value` into `key`: order matters, and nearby inputs give unrelated outputs.
-    static func combine(_ key: UInt64, _ value: UInt64) -> UInt64 {
+    public static func combine(_ key: UInt64, _ value: UInt64) -> UInt64 {
         var hashed = SplitMix64(state: value)
         var mixer = SplitMix64(state: key ^ hashed.next())
         return mixer.next()

@@ -11,6 +11,9 @@ final class Workspace {
         case level(Int)
         /// Network-specific activations.
         case activation(Int)
+        /// The image as floats before reflection padding.
+        case image
+        /// The network's input and output.
         case input
         case output
     }

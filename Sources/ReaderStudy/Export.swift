@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+
+/// One answer as exported: long format, one row per answer.
+public struct ExportRow: Codable, Equatable, Sendable {
+    public var study: String
+    public var reader: String
+    public var caseId: String
+    public var organ: String
+    public var lowDevice: String
+    public var highDevice: String
+    public var split: String
+    /// The panel's label on screen ("A", "ENHANCED"); "" for a question about the case.
+    public var panelLabel: String
+    /// The image behind the label — the model name, or "low" / "high" — unblinded.
+    public var model: String
+    /// 1 = leftmost; 0 for a question about the case.
+    public var panelPosition: Int
+    public var question: String
+    public var value: String
+    /// For preference and ranking, the value with labels replaced by model names.
+    public var valueUnblinded: String
+    public var startedAt: Date
+    public var submittedAt: Date
+    public var durationMs: Int64
+    public var isRepeat: Bool
+    public var isCalibration: Bool
+    public var revision: Int
+    /// False for answers a later revision replaced.
+    public var isLatest: Bool
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case study, reader
+        case caseId = "case_id"
+        case organ
+        case lowDevice = "low_device"
+        case highDevice = "high_device"
+        case split
+        case panelLabel = "panel_label"
+        case model
+        case panelPosition = "panel_position"
+        case question, value
+        case valueUnblinded = "value_unblinded"
+        case startedAt = "started_at"
+        case submittedAt = "submitted_at"
+        case durationMs = "duration_ms"
+        case isRepeat = "is_repeat"
+        case isCalibration = "is_calibration"
+        case revision
+        case isLatest = "is_latest"
+    }
+}
+
+/// Reads a study's answers for analysis. Only reads: exporting never changes the file
+/// (open the store with `readOnly: true` to make that a guarantee).
+public enum StudyExport {
+    /// Every answer of the study's latest revisions (or of all revisions, for the audit
+    /// trail), ordered by reader, list position, revision and form order.
+    public static func rows(from store: StudyStore, study name: String, allRevisions: Bool = false) throws -> [ExportRow] {
+        try store.read { db in
+            let snapshot = try store.loadStudy(db, named: name)
+            let kinds = Dictionary(snapshot.questions.map { ($0.key, $0.kind) }, uniquingKeysWith: { first, _ in first })
+            let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
+                SELECT r.name AS reader, sc.caseId, sc.organ, sc.lowDevice, sc.highDevice, sc.split,
+                       p.id AS presentationId, p.panels, p.isRepeat, p.isCalibration,
+                       a.questionKey, a.panelLabel, a.value,
+                       s.startedAt, s.submittedAt, s.durationMs, s.revision,
+                       (SELECT MAX(s2.revision) FROM submission s2 WHERE s2.presentationId = s.presentationId) AS latest
+                FROM answer a
+                JOIN submission s ON s.id = a.submissionId
+                JOIN presentation p ON p.id = s.presentationId
+                JOIN reader r ON r.id = p.readerId
+                JOIN studyCase sc ON sc.id = p.studyCaseId
+                WHERE r.studyId = \(snapshot.studyId)
+                ORDER BY r.name, p.position, s.revision, a.id
+                """))
+            var panelsByPresentation: [Int64: [String: Panel]] = [:]
+            var rows: [ExportRow] = []
+            while let row = try cursor.next() {
+                let revision: Int = row["revision"]
+                let latest: Int = row["latest"]
+                if !allRevisions, revision != latest { continue }
+                let presentationId: Int64 = row["presentationId"]
+                let panels: [String: Panel]
+                if let known = panelsByPresentation[presentationId] {
+                    panels = known
+                } else {
+                    let decoded = try JSONDecoder().decode([Panel].self, from: Data((row["panels"] as String).utf8))
+                    panels = Dictionary(decoded.map { ($0.label, $0) }, uniquingKeysWith: { first, _ in first })
+                    panelsByPresentation[presentationId] = panels
+                }
+                let label: String = row["panelLabel"]
+                let questionKey: String = row["questionKey"]
+                let value: String = row["value"]
+                var unblinded = value
+                switch kinds[questionKey] {
+                case .preference?:
+                    unblinded = panels[value]?.source.resultName ?? value
+                case .ranking?:
+                    unblinded = value.split(separator: ">").map { panels[String($0)]?.source.resultName ?? String($0) }
+                        .joined(separator: ">")
+                default:
+                    break
+                }
+                rows.append(ExportRow(
+                    study: snapshot.study.name, reader: row["reader"], caseId: row["caseId"], organ: row["organ"],
+                    lowDevice: row["lowDevice"], highDevice: row["highDevice"], split: (row["split"] as String?) ?? "",
+                    panelLabel: label, model: panels[label]?.source.resultName ?? "",
+                    panelPosition: panels[label]?.position ?? 0, question: questionKey, value: value,
+                    valueUnblinded: unblinded, startedAt: row["startedAt"], submittedAt: row["submittedAt"],
+                    durationMs: row["durationMs"], isRepeat: row["isRepeat"], isCalibration: row["isCalibration"],
+                    revision: revision, isLatest: revision == latest))
+            }
+            return rows
+        }
+    }
+
+    /// RFC 4180: a header line, CRLF line ends, fields with a comma, quote or line
+    /// break quoted and quotes doubled; UTF-8; times in ISO 8601 UTC with milliseconds.
+    public static func csv(_ rows: [ExportRow]) -> String {
+        let formatter = isoFormatter()
+        var out = ExportRow.CodingKeys.allCases.map(\.rawValue).joined(separator: ",") + "\r\n"
+        for row in rows {
+            let fields: [String] = [
+                row.study, row.reader, row.caseId, row.organ, row.lowDevice, row.highDevice, row.split, row.panelLabel,
+                row.model, String(row.panelPosition), row.question, row.value, row.valueUnblinded,
+                formatter.format(row.startedAt), formatter.format(row.submittedAt), String(row.durationMs),
+                row.isRepeat ? "true" : "false", row.isCalibration ? "true" : "false", String(row.revision),
+                row.isLatest ? "true" : "false",
+            ]
+            out += fields.map(csvField).joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    /// A JSON array of row objects with the CSV's column names; times as in the CSV.
+    public static func json(_ rows: [ExportRow]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let formatter = isoFormatter()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(formatter.format(date))
+        }
+        return try encoder.encode(rows)
+    }
+
+    static func csvField(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func isoFormatter() -> Date.ISO8601FormatStyle {
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// The forms a question can take.
+public enum QuestionKind: Codable, Equatable, Sendable {
+    /// An n-point scale (1…n) with anchor texts for some or all points.
+    case likert(points: Int, anchors: [Anchor])
+    case yesNo
+    /// One of the listed options.
+    case choice(options: [String])
+    /// Free text (may be empty when not required).
+    case text
+    /// An odd n-point scale against the reference whose middle point means
+    /// "equivalent to the reference" (1 = much worse … n = much better).
+    case relative(points: Int, anchors: [Anchor])
+    /// Forced choice: the label of the preferred candidate.
+    case preference
+    /// Every candidate's label once, best first, joined by ">" ("B>A>C").
+    case ranking
+
+    /// Whether the question is about one candidate (asked for each) or the whole case.
+    public var isPerCandidate: Bool {
+        switch self {
+        case .preference, .ranking: return false
+        default: return true
+        }
+    }
+}
+
+/// The wording of one point of a scale.
+public struct Anchor: Codable, Equatable, Sendable {
+    public var point: Int
+    public var text: String
+    public init(_ point: Int, _ text: String) {
+        self.point = point
+        self.text = text
+    }
+}
+
+/// A question as a study defines it.
+public struct QuestionDefinition: Codable, Equatable, Sendable {
+    /// The short name used in answers and exports; letters, digits, `_` and `-`.
+    public var key: String
+    /// The question as the reader sees it.
+    public var prompt: String
+    public var kind: QuestionKind
+    /// Required questions must be answered before a case can be submitted.
+    public var required: Bool
+    /// Asked once per case rather than once per candidate (always true for preference
+    /// and ranking; true for the default comment).
+    public var perCase: Bool
+
+    public init(key: String, prompt: String, kind: QuestionKind, required: Bool = true, perCase: Bool? = nil) {
+        self.key = key
+        self.prompt = prompt
+        self.kind = kind
+        self.required = required
+        self.perCase = perCase ?? !kind.isPerCandidate
+        if !kind.isPerCandidate { self.perCase = true }
+    }
+
+    /// The default questions: the anatomy first, because that is what the study is for.
+    public static let defaults: [QuestionDefinition] = [
+        QuestionDefinition(
+            key: "fidelity",
+            prompt: "Anatomical fidelity: are the structures of the source image preserved?",
+            kind: .likert(points: 5, anchors: [
+                Anchor(5, "Every structure of the source preserved, nothing added or removed"),
+                Anchor(4, "All relevant structures preserved; minor changes of non-diagnostic detail"),
+                Anchor(3, "Small structures altered, added or lost; main anatomy intact"),
+                Anchor(2, "Relevant structures altered, added or lost; diagnostic use limited"),
+                Anchor(1, "Structures lost or invented; not diagnostic"),
+            ])),
+        QuestionDefinition(key: "hallucinated",
+                           prompt: "Does the image show a structure that is not in the source (hallucinated)?",
+                           kind: .yesNo),
+        QuestionDefinition(key: "lost",
+                           prompt: "Is a structure of the source missing from the image (lost)?",
+                           kind: .yesNo),
+        QuestionDefinition(key: "artifacts", prompt: "Artifacts",
+                           kind: .choice(options: ["none", "mild", "severe"])),
+        QuestionDefinition(key: "quality", prompt: "Overall image quality",
+                           kind: .likert(points: 5, anchors: [Anchor(1, "Very poor"), Anchor(3, "Acceptable"),
+                                                              Anchor(5, "Excellent")])),
+        QuestionDefinition(key: "confidence", prompt: "Diagnostic confidence with this image",
+                           kind: .likert(points: 5, anchors: [Anchor(1, "None"), Anchor(3, "Moderate"),
+                                                              Anchor(5, "Full")])),
+        QuestionDefinition(key: "comment", prompt: "Comment", kind: .text, required: false, perCase: true),
+    ]
+
+    /// Checks an answer and returns it in canonical form ("Yes" → "yes").
+    ///
+    /// - Parameter candidates: the candidate labels of the presentation, for
+    ///   preference and ranking.
+    public func validated(_ value: String, candidates: [String]) throws -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        func invalid(_ expected: String) -> AnswerError {
+            .invalidValue(question: key, value: value, expected: expected)
+        }
+        switch kind {
+        case let .likert(points, _), let .relative(points, _):
+            guard let point = Int(trimmed), (1...points).contains(point) else {
+                throw invalid("a whole number from 1 to \(points)")
+            }
+            return String(point)
+        case .yesNo:
+            switch trimmed.lowercased() {
+            case "yes", "y": return "yes"
+            case "no", "n": return "no"
+            default: throw invalid("yes or no")
+            }
+        case let .choice(options):
+            guard let option = options.first(where: { $0.caseInsensitiveCompare(trimmed) == .orderedSame }) else {
+                throw invalid("one of " + options.joined(separator: ", "))
+            }
+            return option
+        case .text:
+            return value
+        case .preference:
+            guard let label = candidates.first(where: { $0.caseInsensitiveCompare(trimmed) == .orderedSame }) else {
+                throw invalid("one of the panel labels " + candidates.joined(separator: ", "))
+            }
+            return label
+        case .ranking:
+            let parts = trimmed.split(separator: ">").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+            let upper = candidates.map { $0.uppercased() }
+            guard parts.count == candidates.count, Set(parts) == Set(upper) else {
+                throw invalid("every panel label once, best first, joined by '>' (e.g. "
+                              + candidates.joined(separator: ">") + ")")
+            }
+            return parts.map { part in candidates[upper.firstIndex(of: part)!] }.joined(separator: ">")
+        }
+    }
+
+    /// Checks the definition itself (used for study files).
+    public func validate() throws -> Void {
+        func bad(_ reason: String) -> StudyDefinitionError { .badQuestion(key: key, reason: reason) }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "_-"))
+        guard !key.isEmpty, key.unicodeScalars.allSatisfy(allowed.contains) else {
+            throw bad("the key must be letters, digits, '_' or '-'")
+        }
+        switch kind {
+        case let .likert(points, anchors):
+            guard (2...11).contains(points) else { throw bad("a Likert scale needs 2 to 11 points") }
+            if let anchor = anchors.first(where: { !(1...points).contains($0.point) }) {
+                throw bad("anchor \(anchor.point) is outside 1…\(points)")
+            }
+        case let .relative(points, anchors):
+            guard (3...11).contains(points), points % 2 == 1 else {
+                throw bad("a relative scale needs an odd number of points (3 to 11), so the middle means equivalent")
+            }
+            if let anchor = anchors.first(where: { !(1...points).contains($0.point) }) {
+                throw bad("anchor \(anchor.point) is outside 1…\(points)")
+            }
+        case let .choice(options):
+            guard options.count >= 2 else { throw bad("a choice needs at least two options") }
+            guard Set(options.map { $0.lowercased() }).count == options.count else {
+                throw bad("the options must differ")
+            }
+        default:
+            break
+        }
+    }
+}

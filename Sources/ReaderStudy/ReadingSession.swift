@@ -1,0 +1,202 @@
+import Foundation
+
+/// One place for an answer on the form: a question, about one candidate panel (its
+/// label) or about the whole case (`""`).
+public struct AnswerSlot: Hashable, Sendable, CustomStringConvertible {
+    public var question: String
+    public var panel: String
+    public init(question: String, panel: String = "") {
+        self.question = question
+        self.panel = panel
+    }
+    public var description: String { panel.isEmpty ? question : "\(question) (\(panel))" }
+}
+
+/// The case on screen.
+public struct PresentedCase: Equatable, Sendable {
+    public var presentation: Presentation
+    public var studyCase: StudyCase
+    /// Left to right.
+    public var panels: [Panel]
+    /// 0-based place in the reader's list.
+    public var position: Int { presentation.position }
+    /// The revision a submit will store (1 for a first answer).
+    public var nextRevision: Int
+    /// The panels that are rated.
+    public var candidates: [Panel] { panels.filter { !$0.isReference } }
+}
+
+/// A reader working through a study: identify, see the next case, answer, submit,
+/// skip and come back, revise until finalising.
+///
+/// Every submit is one transaction in the store; the resume point is stored with it,
+/// so reopening a session (after quitting or a crash) shows the first unanswered case
+/// after the last one submitted or skipped. If a submit fails (read-only file, full
+/// disk) the error is thrown and the pending answers stay, for a retry.
+///
+/// Not thread-safe: one session belongs to one screen.
+public final class ReadingSession {
+    public let store: StudyStore
+    public let snapshot: StudySnapshot
+    public private(set) var state: ReaderState
+    public private(set) var current: PresentedCase?
+    /// The answers given on the form and not yet stored.
+    public private(set) var pending: [AnswerSlot: String] = [:]
+    /// When the current case was displayed.
+    public private(set) var displayedAt: Date
+    private let now: () -> Date
+    private let questionsByKey: [String: QuestionDefinition]
+    private let casesByID: [Int64: StudyCase]
+
+    /// Opens the reader's session, enrolling them on first use.
+    ///
+    /// - Parameter now: the clock for display and submit times (tests pass their own).
+    public init(store: StudyStore, study: String, reader: String, now: @escaping () -> Date = Date.init) throws {
+        self.store = store
+        self.now = now
+        snapshot = try store.study(named: study)
+        state = try store.enrol(reader: reader, in: snapshot, now: now())
+        questionsByKey = Dictionary(snapshot.questions.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        casesByID = Dictionary(snapshot.cases.map { ($0.id!, $0) }, uniquingKeysWith: { first, _ in first })
+        displayedAt = now()
+        try show(nextPosition())
+    }
+
+    public var readerName: String { state.reader.name }
+    public var questions: [QuestionDefinition] { snapshot.questions }
+    public var isFinalised: Bool { state.reader.isFinalised }
+
+    /// n of N: presentations answered at least once, and all of them.
+    public var progress: (answered: Int, total: Int) { (state.latestRevision.count, state.presentations.count) }
+    public var isComplete: Bool { state.latestRevision.count == state.presentations.count }
+
+    // MARK: - Answering
+
+    /// Sets one answer on the form. `panel` names the candidate for per-candidate
+    /// questions (it may be left out when there is only one candidate).
+    public func answer(_ questionKey: String, panel: String? = nil, value: String) throws {
+        let slot = try self.slot(questionKey, panel: panel)
+        let question = questionsByKey[questionKey]!
+        pending[slot] = try question.validated(value, candidates: current!.candidates.map(\.label))
+    }
+
+    public func clearAnswer(_ questionKey: String, panel: String? = nil) throws {
+        pending[try slot(questionKey, panel: panel)] = nil
+    }
+
+    /// Every place a required question still needs an answer, in form order.
+    public var missingRequired: [AnswerSlot] {
+        allSlots.filter { slot in
+            questionsByKey[slot.question]!.required && (pending[slot] ?? "").isEmpty
+        }
+    }
+
+    /// Every answer place of the current case, in form order.
+    public var allSlots: [AnswerSlot] {
+        guard let current else { return [] }
+        return snapshot.questions.flatMap { question -> [AnswerSlot] in
+            question.perCase ? [AnswerSlot(question: question.key)]
+                : current.candidates.map { AnswerSlot(question: question.key, panel: $0.label) }
+        }
+    }
+
+    /// Stores the form as one answer set and moves to the next case.
+    ///
+    /// - Throws: `AnswerError.missingRequired` when required answers are missing, or
+    ///   `StudyStoreError` when the store cannot save; either way the form is kept.
+    @discardableResult
+    public func submit() throws -> Submission {
+        guard let current else { throw AnswerError.noCurrentCase }
+        let missing = missingRequired
+        if !missing.isEmpty { throw AnswerError.missingRequired(missing.map(\.description)) }
+        let submittedAt = now()
+        let answers = allSlots.compactMap { slot in
+            pending[slot].map { PendingAnswer(questionKey: slot.question, panelLabel: slot.panel, value: $0) }
+        }
+        let isFirstAnswer = state.latestRevision[current.presentation.id!] == nil
+        let set = AnswerSet(readerId: state.reader.id!, presentationId: current.presentation.id!, answers: answers,
+                            startedAt: displayedAt, submittedAt: submittedAt,
+                            durationMs: max(0, Int64((submittedAt.timeIntervalSince(displayedAt) * 1000).rounded())),
+                            movesCursorTo: isFirstAnswer ? current.position : nil)
+        let submission = try store.submit(set)
+        state.latestRevision[current.presentation.id!] = submission.revision
+        if isFirstAnswer { state.reader.cursor = current.position }
+        try show(nextPosition())
+        return submission
+    }
+
+    /// Leaves the current case unanswered for now; it comes back after the others.
+    public func skip() throws {
+        guard let current else { throw AnswerError.noCurrentCase }
+        try store.recordSkip(readerId: state.reader.id!, position: current.position)
+        state.reader.cursor = current.position
+        try show(nextPosition(after: current.position))
+    }
+
+    /// Shows the case at `position` again, its latest answers on the form, to revise it.
+    public func revisit(position: Int) throws {
+        guard state.presentations.indices.contains(position) else { throw AnswerError.noCurrentCase }
+        try show(position)
+    }
+
+    /// Closes the reader's answers: no revision is accepted afterwards.
+    public func finalise() throws {
+        try store.finalise(readerId: state.reader.id!, now: now())
+        state.reader.finalisedAt = now()
+    }
+
+    // MARK: - Moving through the list
+
+    /// The first unanswered case after the resume point, else the first unanswered one
+    /// (skipped cases come back), else nil.
+    private func nextPosition(after cursor: Int? = nil) -> Int? {
+        let cursor = cursor ?? state.reader.cursor
+        let unanswered = state.presentations.filter { state.latestRevision[$0.id!] == nil }.map(\.position)
+        return unanswered.first(where: { $0 > cursor }) ?? unanswered.first
+    }
+
+    private func show(_ position: Int?) throws {
+        pending = [:]
+        displayedAt = now()
+        guard let position else {
+            current = nil
+            return
+        }
+        let presentation = state.presentations[position]
+        let latest = state.latestRevision[presentation.id!]
+        current = PresentedCase(presentation: presentation, studyCase: casesByID[presentation.studyCaseId]!,
+                                panels: try presentation.decodedPanels(), nextRevision: (latest ?? 0) + 1)
+        if latest != nil, let (_, answers) = try store.latestAnswers(presentationId: presentation.id!) {
+            for answer in answers { pending[AnswerSlot(question: answer.questionKey, panel: answer.panelLabel)] = answer.value }
+        }
+    }
+
+    private func slot(_ questionKey: String, panel: String?) throws -> AnswerSlot {
+        guard let current else { throw AnswerError.noCurrentCase }
+        guard let question = questionsByKey[questionKey] else {
+            throw AnswerError.unknownQuestion(key: questionKey, known: snapshot.questions.map(\.key))
+        }
+        if question.perCase { return AnswerSlot(question: questionKey) }
+        let labels = current.candidates.map(\.label)
+        if let panel, let label = labels.first(where: { $0.caseInsensitiveCompare(panel) == .orderedSame }) {
+            return AnswerSlot(question: questionKey, panel: label)
+        }
+        if panel == nil, labels.count == 1 { return AnswerSlot(question: questionKey, panel: labels[0]) }
+        throw AnswerError.unknownPanel(label: panel ?? "(none)", candidates: labels)
+    }
+}
+
+extension QuestionDefinition {
+    /// A valid answer, for simulated readers and benchmarks: the scale's middle, "no",
+    /// the first option, the candidates in panel order.
+    public func exampleValue(candidates: [String], variant: Int = 0) -> String {
+        switch kind {
+        case let .likert(points, _), let .relative(points, _): return String(1 + abs(variant) % points)
+        case .yesNo: return variant % 2 == 0 ? "no" : "yes"
+        case let .choice(options): return options[abs(variant) % options.count]
+        case .text: return variant == 0 ? "" : "simulated comment \(variant)"
+        case .preference: return candidates[abs(variant) % candidates.count]
+        case .ranking: return candidates.joined(separator: ">")
+        }
+    }
+}

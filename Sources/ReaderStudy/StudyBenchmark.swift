@@ -1,0 +1,125 @@
+import Dataset
+import Foundation
+
+/// Timings of the store's two promises: a submit (commit included) under 5 ms, and
+/// opening a study with 10 readers × 1000 answer sets under 100 ms.
+public struct StudyBenchmark: Sendable {
+    public struct Result: Sendable {
+        public var readers: Int
+        public var answerSetsPerReader: Int
+        public var answerRows: Int
+        /// Building the fixture (not a promise; no fsync).
+        public var fillSeconds: Double
+        /// Opening the file and a reader's session (cold process caches aside): median and max.
+        public var openMedianMs: Double
+        public var openMaxMs: Double
+        /// One answer set through `ReadingSession.submit`, commit with fsync: median, p95, max.
+        public var submitMedianMs: Double
+        public var submitP95Ms: Double
+        public var submitMaxMs: Double
+        public var submits: Int
+        public var statusMs: Double
+        public var exportMs: Double
+    }
+
+    public var readers = 10
+    public var answerSetsPerReader = 1000
+    public var submits = 200
+    public var opens = 11
+
+    public init(readers: Int = 10, answerSetsPerReader: Int = 1000, submits: Int = 200, opens: Int = 11) {
+        self.readers = readers
+        self.answerSetsPerReader = answerSetsPerReader
+        self.submits = submits
+        self.opens = opens
+    }
+
+    /// Synthetic cases with USEnhance IDs (no images are read).
+    public static func syntheticCases(_ count: Int) -> [Case] {
+        (0..<count).map { index in
+            let number = index % 1500 + 1
+            let organ = Organ(caseID: number)!
+            let id = String(format: "%04d", number) + (index >= 1500 ? "-\(index / 1500)" : "")
+            return Case(id: id, organ: organ, devices: DeviceTable.paperTable1[organ],
+                        lowPath: URL(fileURLWithPath: "/synthetic/low/\(id).png"),
+                        highPath: URL(fileURLWithPath: "/synthetic/high/\(id).png"), split: .test)
+        }
+    }
+
+    /// Runs in a fresh folder under `folder`, which it removes afterwards.
+    public func run(in folder: URL) throws -> Result {
+        let work = folder.appendingPathComponent("usreview-study-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let url = work.appendingPathComponent("bench.sqlite")
+        func milliseconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
+
+        // The fixture: one blinded study, every reader through every case.
+        let fillStart = DispatchTime.now().uptimeNanoseconds
+        var rows = 0
+        do {
+            let store = try StudyStore(url: url, options: .init(durability: .none))
+            let definition = StudyDefinition(name: "bench", datasetPath: "/synthetic",
+                                             models: [ModelSpec(name: "unet", weights: "/synthetic/unet.safetensors")])
+            try store.createStudy(definition, cases: Self.syntheticCases(answerSetsPerReader + submits))
+            for reader in 0..<readers {
+                let session = try ReadingSession(store: store, study: "bench", reader: "reader-\(reader)")
+                for set in 0..<answerSetsPerReader {
+                    rows += try Self.fillExample(session, variant: set)
+                    try session.submit()
+                }
+            }
+            try store.close()
+        }
+        let fillSeconds = milliseconds(since: fillStart) / 1000
+
+        var openTimes: [Double] = []
+        for _ in 0..<max(1, opens) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let store = try StudyStore(url: url)
+            let session = try ReadingSession(store: store, study: "bench", reader: "reader-\(readers / 2)")
+            _ = session.progress
+            openTimes.append(milliseconds(since: start))
+            try store.close()
+        }
+
+        let store = try StudyStore(url: url)
+        var start = DispatchTime.now().uptimeNanoseconds
+        _ = try store.status(ofStudy: "bench")
+        let statusMs = milliseconds(since: start)
+        start = DispatchTime.now().uptimeNanoseconds
+        _ = StudyExport.csv(try StudyExport.rows(from: store, study: "bench"))
+        let exportMs = milliseconds(since: start)
+
+        let session = try ReadingSession(store: store, study: "bench", reader: "submitter")
+        var submitTimes: [Double] = []
+        for set in 0..<submits {
+            _ = try Self.fillExample(session, variant: set)
+            let start = DispatchTime.now().uptimeNanoseconds
+            try session.submit()
+            submitTimes.append(milliseconds(since: start))
+        }
+        try store.close()
+        openTimes.sort()
+        submitTimes.sort()
+        return Result(readers: readers, answerSetsPerReader: answerSetsPerReader, answerRows: rows, fillSeconds: fillSeconds,
+                      openMedianMs: openTimes[openTimes.count / 2], openMaxMs: openTimes.last!,
+                      submitMedianMs: submitTimes[submitTimes.count / 2],
+                      submitP95Ms: submitTimes[min(submitTimes.count - 1, submitTimes.count * 95 / 100)],
+                      submitMaxMs: submitTimes.last!, submits: submitTimes.count, statusMs: statusMs, exportMs: exportMs)
+    }
+
+    /// Answers every question of the current case; returns the number of answers.
+    static func fillExample(_ session: ReadingSession, variant: Int) throws -> Int {
+        guard let current = session.current else { return 0 }
+        let labels = current.candidates.map(\.label)
+        var count = 0
+        for slot in session.allSlots {
+            let question = session.questions.first { $0.key == slot.question }!
+            try session.answer(slot.question, panel: slot.panel.isEmpty ? nil : slot.panel,
+                               value: question.exampleValue(candidates: labels, variant: variant + 1))
+            count += 1
+        }
+        return count
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// What can go wrong with a study database. Each message names the file and says what
+/// to do; usreview never overwrites a file it refuses.
+public enum StudyStoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file is not SQLite at all (a text file, an image …).
+    case notSQLite(path: String)
+    /// An SQLite database of another application.
+    case foreignDatabase(path: String, detail: String)
+    /// A usreview database that SQLite cannot read.
+    case corrupt(path: String, reason: String)
+    /// Written by a newer usreview, with migrations this one does not know.
+    case newerSchema(path: String, unknown: [String])
+    /// Opened read-only, but the database has not been brought up to date yet.
+    case needsUpgrade(path: String)
+    case cannotOpen(path: String, reason: String)
+    /// The file or its folder cannot be written (permissions, read-only medium).
+    case readOnly(path: String, reason: String)
+    /// The disk (or the database's size limit) is full.
+    case diskFull(path: String)
+    /// Any other failed write; nothing of the transaction was kept.
+    case writeFailed(path: String, reason: String)
+    case studyNotFound(name: String, path: String, known: [String])
+    case studyExists(name: String, path: String)
+    case readerNotFound(reader: String, study: String)
+    case badReaderName(String)
+    /// The reader has finalised: answers can no longer be revised.
+    case readerFinalised(reader: String, study: String)
+
+    public var description: String {
+        switch self {
+        case let .notSQLite(path):
+            return "\(path) is not a usreview study database (not an SQLite file). It was left untouched; choose another file with --db."
+        case let .foreignDatabase(path, detail):
+            return "\(path) is an SQLite database of another application (\(detail)). It was left untouched; choose another file with --db."
+        case let .corrupt(path, reason):
+            return "\(path) is damaged and cannot be read (\(reason)). It was left untouched; restore it from a backup or choose another file with --db."
+        case let .newerSchema(path, unknown):
+            return "\(path) was written by a newer usreview (unknown changes: \(unknown.joined(separator: ", "))). Update usreview to open it."
+        case let .needsUpgrade(path):
+            return "\(path) was made by an older usreview and must be upgraded before it can be read; run usreview study status on it once, which upgrades it."
+        case let .cannotOpen(path, reason):
+            return "Cannot open \(path): \(reason)."
+        case let .readOnly(path, reason):
+            return "Cannot save to \(path): it is read-only (\(reason)). Your answers are kept; fix the permissions or the disk and submit again."
+        case let .diskFull(path):
+            return "Cannot save to \(path): the disk is full. Your answers are kept; free some space and submit again."
+        case let .writeFailed(path, reason):
+            return "Cannot save to \(path): \(reason). Your answers are kept; submit again."
+        case let .studyNotFound(name, path, known):
+            let list = known.isEmpty ? "it holds no study yet" : "it holds: " + known.joined(separator: ", ")
+            return "There is no study '\(name)' in \(path) (\(list)). Create it with usreview study create, or choose the file with --db."
+        case let .studyExists(name, path):
+            return "A study named '\(name)' already exists in \(path); choose another name or another file with --db."
+        case let .readerNotFound(reader, study):
+            return "Reader '\(reader)' has not started study '\(study)'."
+        case let .badReaderName(name):
+            return "'\(name)' cannot be a reader's name: give a non-empty name (initials or an ID) of at most 100 characters."
+        case let .readerFinalised(reader, study):
+            return "Reader '\(reader)' has finalised study '\(study)'; answers can no longer be changed."
+        }
+    }
+}
+
+/// A study file (TOML) or a study definition that cannot be used.
+public enum StudyDefinitionError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case malformed(path: String, reason: String)
+    case invalid(path: String, reason: String)
+    case badQuestion(key: String, reason: String)
+    case unknownCases(ids: [String])
+    case noCases(reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason):
+            return "Cannot read the study file \(path): \(reason)."
+        case let .malformed(path, reason):
+            return "The study file \(path) is not valid TOML for a study: \(reason). The format is described in the doc comment of StudyDefinition.load and in usreview study create --help."
+        case let .invalid(path, reason):
+            return "The study file \(path): \(reason)."
+        case let .badQuestion(key, reason):
+            return "Question '\(key)': \(reason)."
+        case let .unknownCases(ids):
+            let shown = ids.count <= 8 ? ids.joined(separator: ", ") : ids.prefix(8).joined(separator: ", ") + ", …"
+            return "The dataset has no case(s) \(shown); check the IDs (4 digits, like 0838) and the dataset folder."
+        case let .noCases(reason):
+            return "The study would have no cases: \(reason)."
+        }
+    }
+}
+
+/// An answer that cannot be accepted; the pending answers are kept.
+public enum AnswerError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownQuestion(key: String, known: [String])
+    case unknownPanel(label: String, candidates: [String])
+    case invalidValue(question: String, value: String, expected: String)
+    case missingRequired([String])
+    case noCurrentCase
+
+    public var description: String {
+        switch self {
+        case let .unknownQuestion(key, known):
+            return "There is no question '\(key)' in this study (questions: \(known.joined(separator: ", ")))."
+        case let .unknownPanel(label, candidates):
+            return "There is no panel '\(label)' to rate (panels: \(candidates.joined(separator: ", ")))."
+        case let .invalidValue(question, value, expected):
+            return "'\(value)' is not an answer to '\(question)': expected \(expected)."
+        case let .missingRequired(items):
+            return "Answer these before submitting: \(items.joined(separator: ", "))."
+        case .noCurrentCase:
+            return "There is no case on screen: every case has been answered."
+        }
+    }
+}

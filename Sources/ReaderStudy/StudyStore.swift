@@ -1,0 +1,251 @@
+import Dataset
+import Foundation
+import GRDB
+
+/// The SQLite file that holds studies, readers and answers.
+///
+/// One `DatabasePool` in WAL mode: readers never block the writer, and several
+/// processes (two readers on one shared file) take turns through SQLite's locks with a
+/// busy timeout. Every submitted answer set is one IMMEDIATE transaction, so a crash
+/// keeps either all of it or none of it.
+///
+/// Opening an existing file first checks that it is a usreview database — by the
+/// SQLite header's application_id, or for a file whose header is not yet checkpointed,
+/// by the `meta` table — and refuses anything else before SQLite writes a byte to it.
+public final class StudyStore: Sendable {
+    /// "USRV": written into the SQLite header by the first migration.
+    public static let applicationID: Int32 = 0x5553_5256
+    /// The `meta` table's `format` row.
+    public static let formatName = "usreview-study-database"
+    /// The default file: `$XDG_DATA_HOME/usreview/usreview.sqlite`.
+    public static var defaultURL: URL { UserFolders.data.appendingPathComponent("usreview.sqlite") }
+
+    /// How hard a commit waits for the disk.
+    public enum Durability: Sendable {
+        /// fsync on every commit: a committed answer survives a power cut (the default).
+        case full
+        /// Commits survive a crash of usreview but not of the machine.
+        case normal
+        /// No fsync at all: for building benchmark fixtures only.
+        case none
+    }
+
+    public struct Options: Sendable {
+        /// Open without any write: no migration, no journal-mode change (export).
+        public var readOnly = false
+        /// How long to wait for another process's write before giving up.
+        public var busyTimeout: TimeInterval = 10
+        public var durability = Durability.full
+        /// Caps the database at this many pages; writes beyond fail as a full disk
+        /// would (tests use it to simulate one).
+        public var maxPageCount: Int?
+
+        public init(readOnly: Bool = false, busyTimeout: TimeInterval = 10, durability: Durability = .full,
+                    maxPageCount: Int? = nil) {
+            self.readOnly = readOnly
+            self.busyTimeout = busyTimeout
+            self.durability = durability
+            self.maxPageCount = maxPageCount
+        }
+    }
+
+    public let url: URL
+    public let options: Options
+    let pool: DatabasePool
+    var path: String { url.path }
+
+    /// Opens (or creates) the study database at `url`.
+    ///
+    /// - Throws: `StudyStoreError` — a foreign, non-SQLite or damaged file is refused
+    ///   and left byte-for-byte unchanged.
+    public init(url: URL, options: Options = Options()) throws {
+        self.url = url
+        self.options = options
+        let state = try Self.inspect(url)
+        if options.readOnly, state != .ours {
+            throw state == .absent || state == .empty
+                ? StudyStoreError.cannotOpen(path: url.path, reason: "there is no study database there yet")
+                : StudyStoreError.foreignDatabase(path: url.path, detail: "unrecognised")
+        }
+        if state == .absent {
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
+                                                        withIntermediateDirectories: true)
+            } catch {
+                throw StudyStoreError.readOnly(path: url.path, reason: "cannot create its folder: \(error.localizedDescription)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.readonly = options.readOnly
+        configuration.busyMode = .timeout(options.busyTimeout)
+        configuration.label = "usreview-study"
+        let synchronous: String
+        switch options.durability {
+        case .full: synchronous = "FULL"
+        case .normal: synchronous = "NORMAL"
+        case .none: synchronous = "OFF"
+        }
+        let maxPageCount = options.maxPageCount
+        let readOnly = options.readOnly
+        configuration.prepareDatabase { db in
+            if !readOnly {
+                try db.execute(sql: "PRAGMA synchronous = " + synchronous)
+            }
+            if let maxPageCount {
+                try db.execute(sql: "PRAGMA max_page_count = " + String(maxPageCount))
+            }
+        }
+        do {
+            pool = try DatabasePool(path: url.path, configuration: configuration)
+        } catch {
+            throw Self.openingError(error, path: url.path)
+        }
+        try prepareSchema()
+    }
+
+    private func prepareSchema() throws {
+        let migrator = Self.migrator
+        do {
+            let applied = try pool.read { db -> [String] in
+                guard try db.tableExists("grdb_migrations") else { return [] }
+                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            }
+            let unknown = applied.filter { !migrator.migrations.contains($0) }
+            if !unknown.isEmpty { throw StudyStoreError.newerSchema(path: path, unknown: unknown) }
+            if options.readOnly {
+                if Set(applied) != Set(migrator.migrations) { throw StudyStoreError.needsUpgrade(path: path) }
+            } else {
+                try migrator.migrate(pool)
+            }
+            let format = try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'")
+            }
+            guard format == Self.formatName else {
+                throw StudyStoreError.foreignDatabase(path: path, detail: "its meta table names another format")
+            }
+        } catch let error as StudyStoreError {
+            throw error
+        } catch {
+            throw Self.openingError(error, path: path)
+        }
+    }
+
+    // MARK: - Recognising the file
+
+    enum FileState: Equatable { case absent, empty, ours }
+
+    /// Decides from the file's bytes (and, for an un-checkpointed new file, a read-only
+    /// look inside) whether it may be opened for writing.
+    static func inspect(_ url: URL) throws -> FileState {
+        let path = url.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .absent }
+        if isDirectory.boolValue {
+            throw StudyStoreError.cannotOpen(path: path, reason: "it is a folder; give a file name such as \(path)/usreview.sqlite")
+        }
+        let header: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            header = try handle.read(upToCount: 100) ?? Data()
+        } catch {
+            throw StudyStoreError.cannotOpen(path: path, reason: error.localizedDescription)
+        }
+        if header.isEmpty { return .empty }
+        let magic = Data("SQLite format 3\0".utf8)
+        guard header.count == 100, header.prefix(16) == magic else { throw StudyStoreError.notSQLite(path: path) }
+        let bytes = [UInt8](header)
+        let applicationID = Int32(bitPattern: bytes[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+        if applicationID == Self.applicationID { return .ours }
+        if applicationID != 0 {
+            throw StudyStoreError.foreignDatabase(path: path,
+                                                  detail: "application id 0x" + String(UInt32(bitPattern: applicationID), radix: 16))
+        }
+        // application_id 0: an empty SQLite file, another program's database, or a new
+        // usreview database whose first commit is still only in the WAL file.
+        var configuration = Configuration()
+        configuration.readonly = true
+        let tables: [String]
+        let format: String?
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            (tables, format) = try queue.read { db in
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                let format = tables.contains("meta")
+                    ? try? String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'") : nil
+                return (tables, format)
+            }
+            try queue.close()
+        } catch {
+            throw openingError(error, path: path)
+        }
+        if format == Self.formatName { return .ours }
+        if tables.isEmpty { return .empty }
+        let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
+        throw StudyStoreError.foreignDatabase(path: path, detail: "tables \(shown)")
+    }
+
+    static func openingError(_ error: Error, path: String) -> StudyStoreError {
+        if let error = error as? StudyStoreError { return error }
+        guard let error = error as? DatabaseError else {
+            return .cannotOpen(path: path, reason: "\(error)")
+        }
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return .corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
+            return .readOnly(path: path, reason: error.message ?? "\(error.resultCode)")
+        case .SQLITE_FULL:
+            return .diskFull(path: path)
+        default:
+            return .cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// Turns a failed write into the error a reader is shown (their answers are kept).
+    func writeError(_ error: Error) -> Error {
+        if error is StudyStoreError || error is AnswerError { return error }
+        guard let error = error as? DatabaseError else { return StudyStoreError.writeFailed(path: path, reason: "\(error)") }
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return StudyStoreError.diskFull(path: path)
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH:
+            return StudyStoreError.readOnly(path: path, reason: error.message ?? "\(error.resultCode)")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return StudyStoreError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
+        default:
+            return StudyStoreError.writeFailed(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// One write transaction, with SQLite's errors turned into `StudyStoreError`.
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(updates)
+        } catch {
+            throw writeError(error)
+        }
+    }
+
+    func read<T>(_ value: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(value)
+        } catch let error as StudyStoreError {
+            throw error
+        } catch {
+            throw Self.openingError(error, path: path)
+        }
+    }
+
+    /// Copies the WAL into the main file (so the file alone holds everything, and its
+    /// header shows the application id) and closes the connections. GRDB closes its
+    /// writer before its read-only readers, so SQLite's own checkpoint-on-close would
+    /// not run.
+    public func close() throws {
+        if !options.readOnly {
+            try? pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        }
+        try pool.close()
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import ReaderStudy
+
+struct StudyBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark: submit latency (commit included) and opening a study with many answers.",
+        discussion: "Builds a synthetic study in a temporary folder (or --folder) and removes it afterwards."
+    )
+
+    @Option(help: "Readers in the fixture.")
+    var readers = 10
+
+    @Option(help: "Answer sets per reader in the fixture.")
+    var answerSets = 1000
+
+    @Option(help: "Timed submits.")
+    var submits = 200
+
+    @Option(help: "Where to build the fixture (default: the temporary folder). Use the disk the study will live on.",
+            completion: .directory)
+    var folder: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let benchmark = StudyBenchmark(readers: readers, answerSetsPerReader: answerSets, submits: submits)
+        let folderURL = folder.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        let r = try benchmark.run(in: folderURL)
+        if json {
+            print(#"{"readers": \#(r.readers), "answer_sets_per_reader": \#(r.answerSetsPerReader), "answer_rows": \#(r.answerRows), "#
+                  + #""open_median_ms": \#(r.openMedianMs), "open_max_ms": \#(r.openMaxMs), "#
+                  + #""submit_median_ms": \#(r.submitMedianMs), "submit_p95_ms": \#(r.submitP95Ms), "submit_max_ms": \#(r.submitMaxMs), "#
+                  + #""status_ms": \#(r.statusMs), "export_ms": \#(r.exportMs)}"#)
+        } else {
+            print("fixture: \(r.readers) readers × \(r.answerSetsPerReader) answer sets = \(r.answerRows) answers (built in "
+                  + String(format: "%.1f s)", r.fillSeconds))
+            print(String(format: "open study + reader session: median %.2f ms, max %.2f ms (target < 100 ms)", r.openMedianMs, r.openMaxMs))
+            print(String(format: "submit one answer set (fsync commit): median %.2f ms, p95 %.2f ms, max %.2f ms over %d (target < 5 ms)",
+                         r.submitMedianMs, r.submitP95Ms, r.submitMaxMs, r.submits))
+            print(String(format: "status %.1f ms, export CSV (latest revisions) %.1f ms", r.statusMs, r.exportMs))
+        }
+    }
+}

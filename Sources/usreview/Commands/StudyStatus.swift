@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import ReaderStudy
+
+struct StudyStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show a study's readers and their progress.",
+        discussion: "With no --study, lists the studies in the database."
+    )
+
+    @Option(help: "The study's name.")
+    var study: String?
+
+    @OptionGroup var database: StudyDatabaseOptions
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: database.url.path) else {
+            print("No study database at \(database.url.path) yet; create a study with usreview study create.")
+            return
+        }
+        let store = try database.open()
+        guard let study else {
+            let names = try store.studyNames()
+            print(names.isEmpty ? "No study in \(store.url.path) yet." : names.joined(separator: "\n"))
+            return
+        }
+        let status = try store.status(ofStudy: study)
+        let main = status.caseCount - status.calibrationCount
+        print("Study \(status.study.name) (\(status.study.mode.rawValue)): \(main) cases + \(status.calibrationCount) calibration, "
+              + "models \(status.models.joined(separator: ", ")), seed \(status.study.seedValue)")
+        guard !status.readers.isEmpty else {
+            print("No reader has started yet.")
+            return
+        }
+        let width = max(6, status.readers.map(\.reader.count).max() ?? 6)
+        print("reader".padding(toLength: width, withPad: " ", startingAt: 0) + "  answered      %  revisions  last submit               state")
+        let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
+        for reader in status.readers {
+            let percent = reader.total == 0 ? 0 : 100 * reader.answered / reader.total
+            let progress = "\(reader.answered)/\(reader.total)"
+            let last = reader.lastSubmittedAt.map { format.format($0) } ?? "—"
+            print(reader.reader.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                  + progress.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%4d", percent) + "  "
+                  + String(format: "%9d", reader.revisions) + "  " + last.padding(toLength: 24, withPad: " ", startingAt: 0)
+                  + (reader.finalisedAt != nil ? "finalised" : reader.answered == reader.total ? "complete" : "reading"))
+        }
+    }
+}

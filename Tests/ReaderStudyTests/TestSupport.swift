@@ -1,0 +1,63 @@
+import Dataset
+import Foundation
+@testable import ReaderStudy
+import XCTest
+
+/// A fresh folder per test, removed afterwards.
+func temporaryFolder(_ test: XCTestCase) throws -> URL {
+    let folder = FileManager.default.temporaryDirectory
+        .appendingPathComponent("usreview-study-tests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+    return folder
+}
+
+/// Cases with USEnhance IDs spread over the organs (no images).
+func syntheticCases(_ count: Int, firstNumber: Int = 1, step: Int = 97) -> [Case] {
+    (0..<count).map { index in
+        let number = (firstNumber - 1 + index * step) % 1500 + 1
+        let organ = Organ(caseID: number)!
+        let id = String(format: "%04d", number)
+        return Case(id: id, organ: organ, devices: DeviceTable.paperTable1[organ],
+                    lowPath: URL(fileURLWithPath: "/data/\(organ.rawValue)/low_quality/\(id).png"),
+                    highPath: URL(fileURLWithPath: "/data/\(organ.rawValue)/high_quality/\(id).png"), split: .test)
+    }
+}
+
+func definition(_ name: String = "pilot", models: [String] = ["unet"], mode: StudyMode = .blinded,
+                questions: [QuestionDefinition] = QuestionDefinition.defaults, repeatFraction: Double = 0,
+                seed: UInt64 = 7) -> StudyDefinition {
+    StudyDefinition(name: name, datasetPath: "/data", models: models.map { ModelSpec(name: $0, weights: "/models/\($0).st") },
+                    mode: mode, seed: seed, questions: questions, repeatFraction: repeatFraction)
+}
+
+/// A database file holding one study of `cases` synthetic cases; closed on return.
+@discardableResult
+func makeStudyFile(at url: URL, cases: Int = 10, models: [String] = ["unet"], mode: StudyMode = .blinded,
+                   repeatFraction: Double = 0) throws -> StudySnapshot {
+    let store = try StudyStore(url: url)
+    let snapshot = try store.createStudy(definition(models: models, mode: mode, repeatFraction: repeatFraction),
+                                         cases: syntheticCases(cases))
+    try store.close()
+    return snapshot
+}
+
+/// Answers every question of the current case with example values.
+func fillForm(_ session: ReadingSession, variant: Int = 1, comment: String? = nil) throws {
+    let labels = session.current!.candidates.map(\.label)
+    for slot in session.allSlots {
+        let question = session.questions.first { $0.key == slot.question }!
+        let value = question.key == "comment" && comment != nil
+            ? comment! : question.exampleValue(candidates: labels, variant: variant)
+        try session.answer(slot.question, panel: slot.panel.isEmpty ? nil : slot.panel, value: value)
+    }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: @unchecked Sendable {
+    var now = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15T08:00:00Z
+    func advance(_ seconds: TimeInterval) { now += seconds }
+    var function: () -> Date { { self.now } }
+}
+
+func fileBytes(_ url: URL) throws -> Data { try Data(contentsOf: url) }
