@@ -24,8 +24,9 @@ demo: build
 # The whole test suite: unit tests plus the command-line checks on the real binary.
 test: system-packages lpips-weights
 	$(SWIFT) build --build-tests
-	USREVIEW_BINARY=$(CURDIR)/.build/debug/usreview $(SWIFT) test --skip-build --disable-swift-testing
+	USREVIEW_BINARY=$(CURDIR)/.build/debug/usreview $(SWIFT) test --skip-build
 	scripts/test-cli .build/debug/usreview
+	scripts/test-tui .build/debug/usreview
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/usreview

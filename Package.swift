@@ -31,12 +31,24 @@ let package = Package(
         .target(name: "Statistics"),
         .target(name: "Metrics", dependencies: ["Dataset", "Enhancer", "Statistics"]),
         .target(name: "TerminalGraphics", dependencies: ["Dataset"]),
+        // ncursesw behind a module map; the shim is the only file that includes curses.
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // The review app: state and reducer, views drawing into a screen model, the
+        // ncurses driver, background enhancement.
+        .target(
+            name: "ReviewTUI",
+            dependencies: ["Dataset", "Enhancer", "Metrics", "TerminalGraphics", "CNcursesw"]
+        ),
         // Reader studies: definitions (TOML), randomisation and blinding, reading
         // sessions, the SQLite store (GRDB, WAL) and export.
         .target(
             name: "ReaderStudy",
             dependencies: [
-                "Dataset",
+                "Dataset", "Statistics",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -45,6 +57,7 @@ let package = Package(
             name: "usreview",
             dependencies: [
                 "Dataset", "Metrics", "Enhancer", "Statistics", "TerminalGraphics", "ReaderStudy",
+                "ReviewTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,10 +71,11 @@ let package = Package(
             dependencies: ["Enhancer", "Dataset"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "ReviewTUITests", dependencies: ["ReviewTUI", "Dataset", "TerminalGraphics"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Dataset"]),
         .testTarget(
             name: "ReaderStudyTests",
-            dependencies: ["ReaderStudy", "Dataset", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ReaderStudy", "Dataset", "Statistics", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(

@@ -158,6 +158,17 @@ final class GeneratorTests: XCTestCase {
         XCTAssertNoThrow(try generator.enhance(testImage(width: 256, height: 256), cancellation: CancellationFlag()))
     }
 
+    func testWorkBuffersAreReusedAcrossRuns() throws {
+        let generator = try Generator.load(fixtureURL("unet_ngf8_256_f32.safetensors"))
+        let image = testImage(width: 256, height: 256)
+        let first = try generator.enhance(image)
+        let floats = generator.workspaceFloatCount
+        XCTAssertEqual(try generator.enhance(image).raw, first.raw)
+        XCTAssertEqual(generator.workspaceFloatCount, floats, "no new buffers on a second run")
+        // Skip buffers, one im2col matrix and the input and output: well under 4 M floats for ngf 8.
+        XCTAssertLessThan(floats, 4 << 20)
+    }
+
     func testThreadCountsAgree() throws {
         let image = try PNGCodec.read(fixtureURL("unet_ngf8_256_f32_input.png"))
         let one = try Generator.load(fixtureURL("unet_ngf8_256_f32.safetensors"), threads: 1).enhance(image)

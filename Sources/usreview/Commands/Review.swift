@@ -1,13 +1,16 @@
 import ArgumentParser
 import Dataset
 import Foundation
+import ReviewTUI
 
 struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open a dataset for review (default: the embedded demo dataset).",
         discussion: """
-            The interactive viewer is not built yet; for now this prints the dataset \
-            summary that the browser will show. Without --dataset it uses the embedded demo: \
+            On a terminal this opens the review app: a browser of organs and cases, and a \
+            LOW · ENHANCED · HIGH viewer that enhances each case as it is opened (press ? \
+            inside for the keys). When stdin or stdout is not a terminal (a pipe, CI) it \
+            prints the dataset summary instead. Without --dataset it uses the embedded demo: \
             phantom pairs made on first use in the user cache folder.
             """
     )
@@ -15,7 +18,12 @@ struct Review: ParsableCommand {
     @Option(help: "A USEnhance folder; default: the embedded demo dataset.", completion: .directory)
     var dataset: String?
 
+    @Option(help: "A generator (safetensors) to enhance each opened case with; without it the enhanced panel stays empty.",
+            completion: .file(extensions: ["safetensors"]))
+    var model: String?
+
     @OptionGroup var datasetOptions: DatasetOptions
+    @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
         let folder: URL
@@ -26,6 +34,12 @@ struct Review: ParsableCommand {
             folder = try DemoDataset.ensure()
         }
         let (index, source) = try datasetOptions.load(folder)
-        print(IndexReport(index, splitSource: source).text())
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            print(IndexReport(index, splitSource: source).text())
+            return
+        }
+        let name = dataset == nil ? "demo dataset" : folder.standardizedFileURL.lastPathComponent
+        ReviewApp(index: index, datasetName: name, modelURL: model.map { URL(fileURLWithPath: $0) },
+                  threads: modelOptions.threads).run()
     }
 }

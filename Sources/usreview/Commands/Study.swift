@@ -12,7 +12,8 @@ struct Study: ParsableCommand {
             choose another with --db.
             """,
         subcommands: [StudyCreateCommand.self, StudyStatusCommand.self, StudyExportCommand.self,
-                      StudyBenchCommand.self, StudySimulateReaderCommand.self]
+                      StudyReportCommand.self, StudyImportCommand.self,
+                      StudyBackupCommand.self, StudyMergeCommand.self, StudyBenchCommand.self, StudySimulateReaderCommand.self]
     )
 }
 

@@ -1,0 +1,100 @@
+// The one place that includes curses headers. Wide-character curses (cchar_t,
+// add_wch, get_wch) needs NCURSES_WIDECHAR before the include; the C macros Swift
+// cannot import (COLOR_PAIR, getmaxyx, KEY_*, A_*) come back as small functions.
+#ifndef USREVIEW_CNCURSESW_SHIM_H
+#define USREVIEW_CNCURSESW_SHIM_H
+
+#define NCURSES_WIDECHAR 1
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#include <locale.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <wchar.h>
+#if __has_include(<ncursesw/curses.h>)
+#include <ncursesw/curses.h>
+#else
+#include <curses.h>
+#endif
+
+// Key codes.
+static const int usr_KEY_UP = KEY_UP;
+static const int usr_KEY_DOWN = KEY_DOWN;
+static const int usr_KEY_LEFT = KEY_LEFT;
+static const int usr_KEY_RIGHT = KEY_RIGHT;
+static const int usr_KEY_ENTER = KEY_ENTER;
+static const int usr_KEY_BACKSPACE = KEY_BACKSPACE;
+static const int usr_KEY_RESIZE = KEY_RESIZE;
+static const int usr_KEY_NPAGE = KEY_NPAGE;
+static const int usr_KEY_PPAGE = KEY_PPAGE;
+static const int usr_KEY_HOME = KEY_HOME;
+static const int usr_KEY_END = KEY_END;
+
+// Attributes.
+static inline unsigned int usr_A_NORMAL(void) { return (unsigned int)A_NORMAL; }
+static inline unsigned int usr_A_BOLD(void) { return (unsigned int)A_BOLD; }
+static inline unsigned int usr_A_REVERSE(void) { return (unsigned int)A_REVERSE; }
+static inline unsigned int usr_A_DIM(void) { return (unsigned int)A_DIM; }
+static inline unsigned int usr_A_UNDERLINE(void) { return (unsigned int)A_UNDERLINE; }
+
+static inline int usr_colors(void) { return COLORS; }
+static inline int usr_color_pairs(void) { return COLOR_PAIRS; }
+static inline int usr_lines(void) { return LINES; }
+static inline void usr_redraw_all(void) { clearok(stdscr, TRUE); }
+static inline int usr_cols(void) { return COLS; }
+
+/// Starts curses on the terminal: locale for wide characters, raw keys (Ctrl-C
+/// arrives as a key, so quitting always goes through the app), no echo, keypad
+/// decoding, no cursor, and a read timeout so the run loop can poll background work.
+static inline void usr_start(int timeoutMilliseconds) {
+    setlocale(LC_ALL, "");
+    initscr();
+    raw();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    timeout(timeoutMilliseconds);
+    set_escdelay(25);
+}
+
+static inline int usr_start_color(void) {
+    if (!has_colors()) return 0;
+    start_color();
+    use_default_colors();
+    return 1;
+}
+
+/// A crash signal or SIGTERM restores the terminal before the process dies.
+static void usr_fatal_signal(int sig) {
+    endwin();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static inline void usr_install_signal_handlers(void) {
+    int signals[] = {SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGQUIT, SIGINT};
+    for (unsigned i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) signal(signals[i], usr_fatal_signal);
+}
+
+/// Writes one wide character with an extended colour pair and attributes.
+static inline void usr_put(int row, int column, uint32_t character, int pair, unsigned int attributes) {
+    wchar_t text[2] = {(wchar_t)character, 0};
+    cchar_t cell;
+    setcchar(&cell, text, (attr_t)attributes, 0, &pair);
+    mvadd_wch(row, column, &cell);
+}
+
+/// Reads one key: 0 when none arrived before the timeout, 1 for a character, 2 for
+/// a function key (KEY_*).
+static inline int usr_read_key(int *code) {
+    wint_t value = 0;
+    int status = get_wch(&value);
+    if (status == ERR) return 0;
+    *code = (int)value;
+    return status == KEY_CODE_YES ? 2 : 1;
+}
+
+#endif

@@ -1,0 +1,252 @@
+import Foundation
+import GRDB
+
+/// What an import stored.
+public struct ImportSummary: Equatable, Sendable {
+    /// Answer sets stored.
+    public var submissions: Int
+    public var answers: Int
+    /// Answer sets already in the database (same showing, revision and times): not stored again.
+    public var alreadyPresent: Int
+}
+
+/// A CSV that cannot be imported; nothing of it was stored.
+public enum StudyImportError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case badHeader(path: String, expected: String)
+    /// `row` counts data rows from 1 (the header is row 0); `line` is the file's line.
+    case badRow(path: String, row: Int, line: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason):
+            return "Cannot read \(path): \(reason)."
+        case let .badHeader(path, expected):
+            return "\(path) is not a usreview answer export: the first line must be the header \(expected). Nothing was imported."
+        case let .badRow(path, row, line, reason):
+            return "\(path), row \(row) (line \(line)): \(reason). Nothing was imported; correct the row and import again."
+        }
+    }
+}
+
+/// Reads answers in `StudyExport`'s own CSV format (answers collected on paper or in
+/// another tool, or a restore) into an existing study whose readers have enrolled.
+///
+/// Every row is checked before anything is written — the study, a known reader, a case
+/// of the study that reader was shown (first showing or repeat as the row says), a
+/// question of the study, a panel of that showing with the model the row names, a valid
+/// value, ISO 8601 times, whole numbers — and the rows of one answer set must agree on
+/// its times. The first bad row stops the import, named by its number and the reason.
+/// All answer sets are stored in one transaction. An answer set already present (same
+/// showing, revision and submit time) is skipped, so importing a file twice changes
+/// nothing; the same revision with another time is an error.
+public enum StudyImport {
+    public static func importCSV(_ text: String, into store: StudyStore, study name: String,
+                                 source path: String = "(input)") throws -> ImportSummary {
+        let records = try parseCSV(text, path: path)
+        let header = StudyExportColumns.names
+        guard let first = records.first, first.fields == header else {
+            throw StudyImportError.badHeader(path: path, expected: header.joined(separator: ","))
+        }
+        let snapshot = try store.study(named: name)
+        let studyId = snapshot.studyId
+        let questions = Dictionary(snapshot.questions.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let casesByID = Dictionary(snapshot.cases.map { ($0.caseId, $0) }, uniquingKeysWith: { a, _ in a })
+        let knownModels = Set(snapshot.modelNames + ["low", "high"])
+        let (readers, presentations) = try store.read { db -> ([String: Int64], [Int64: [Presentation]]) in
+            let readers = try Reader.filter(Reader.Columns.studyId == studyId).fetchAll(db)
+            let ids = readers.map { $0.id! }
+            let presentations = try Presentation.filter(ids.contains(Presentation.Columns.readerId)).fetchAll(db)
+            return (Dictionary(readers.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a }),
+                    Dictionary(grouping: presentations, by: \.readerId))
+        }
+        let formatter = StudyExport.isoFormatter()
+        let plainFormatter = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
+        func date(_ text: String) -> Date? { (try? formatter.parse(text)) ?? (try? plainFormatter.parse(text)) }
+
+        struct Group {
+            var presentationId: Int64
+            var revision: Int
+            var startedAt: Date
+            var submittedAt: Date
+            var durationMs: Int64
+            var answers: [PendingAnswer]
+            var row: Int
+            var line: Int
+        }
+        var groups: [Group] = []
+        var groupIndex: [String: Int] = [:]
+        var panelCache: [Int64: [Panel]] = [:]
+        for (offset, record) in records.dropFirst().enumerated() {
+            let rowNumber = offset + 1
+            func bad(_ reason: String) -> StudyImportError {
+                .badRow(path: path, row: rowNumber, line: record.line, reason: reason)
+            }
+            let f = record.fields
+            guard f.count == header.count else {
+                throw bad("it has \(f.count) fields, the export has \(header.count)")
+            }
+            let (study, reader, caseId, label, model, question, value) = (f[0], f[1], f[2], f[7], f[8], f[10], f[11])
+            guard study == name else { throw bad("it belongs to study '\(study)', not '\(name)'") }
+            guard let readerId = readers[reader] else { throw bad("unknown reader '\(reader)' (readers must have enrolled in the study)") }
+            guard let studyCase = casesByID[caseId] else { throw bad("unknown case '\(caseId)' (not a case of the study)") }
+            guard let definition = questions[question] else {
+                throw bad("unknown question '\(question)' (questions: \(snapshot.questions.map(\.key).joined(separator: ", ")))")
+            }
+            func flag(_ text: String, _ column: String) throws -> Bool {
+                switch text {
+                case "true": return true
+                case "false": return false
+                default: throw bad("\(column) must be true or false, not '\(text)'")
+                }
+            }
+            let isRepeat = try flag(f[16], "is_repeat")
+            _ = try flag(f[17], "is_calibration")
+            _ = try flag(f[19], "is_latest")
+            guard let revision = Int(f[18]), revision >= 1 else { throw bad("revision must be a whole number from 1, not '\(f[18])'") }
+            guard let duration = Int64(f[15]), duration >= 0 else { throw bad("duration_ms must be a whole number, not '\(f[15])'") }
+            guard let startedAt = date(f[13]) else { throw bad("started_at '\(f[13])' is not an ISO 8601 time") }
+            guard let submittedAt = date(f[14]) else { throw bad("submitted_at '\(f[14])' is not an ISO 8601 time") }
+            guard let presentation = presentations[readerId]?.first(where: { $0.studyCaseId == studyCase.id && $0.isRepeat == isRepeat })
+            else {
+                throw bad("reader '\(reader)' was never shown case \(caseId)\(isRepeat ? " a second time" : "")")
+            }
+            let panels: [Panel]
+            if let cached = panelCache[presentation.id!] {
+                panels = cached
+            } else {
+                do { panels = try presentation.decodedPanels() } catch { throw bad("the stored panels of this showing are unreadable") }
+                panelCache[presentation.id!] = panels
+            }
+            let candidates = panels.filter { !$0.isReference }.map(\.label)
+            if definition.perCase {
+                guard label.isEmpty else { throw bad("question '\(question)' is about the whole case; panel_label must be empty") }
+            } else {
+                guard let panel = panels.first(where: { $0.label == label && !$0.isReference }) else {
+                    throw bad("unknown panel '\(label)' (panels of this showing: \(candidates.joined(separator: ", ")))")
+                }
+                guard knownModels.contains(model) else { throw bad("unknown model '\(model)'") }
+                guard panel.source.resultName == model else {
+                    throw bad("panel \(label) of this showing is \(panel.source.resultName), not \(model)")
+                }
+            }
+            let canonical: String
+            do {
+                canonical = try definition.validated(value, candidates: candidates)
+            } catch let error as AnswerError {
+                throw bad(error.description)
+            }
+            let key = "\(presentation.id!)|\(revision)"
+            if let index = groupIndex[key] {
+                let group = groups[index]
+                guard group.startedAt == startedAt, group.submittedAt == submittedAt, group.durationMs == duration else {
+                    throw bad("its times differ from row \(group.row), an answer of the same answer set")
+                }
+                guard !group.answers.contains(where: { $0.questionKey == question && $0.panelLabel == label }) else {
+                    throw bad("answer '\(question)'\(label.isEmpty ? "" : " (\(label))") appears twice in one answer set")
+                }
+                groups[index].answers.append(PendingAnswer(questionKey: question, panelLabel: label, value: canonical))
+            } else {
+                groupIndex[key] = groups.count
+                groups.append(Group(presentationId: presentation.id!, revision: revision, startedAt: startedAt,
+                                    submittedAt: submittedAt, durationMs: duration,
+                                    answers: [PendingAnswer(questionKey: question, panelLabel: label, value: canonical)],
+                                    row: rowNumber, line: record.line))
+            }
+        }
+        do {
+            return try store.pool.write { db in try insert(groups, db) }
+        } catch let error as StudyImportError {
+            throw error
+        } catch {
+            throw store.writeError(error)
+        }
+        func insert(_ groups: [Group], _ db: Database) throws -> ImportSummary {
+            var summary = ImportSummary(submissions: 0, answers: 0, alreadyPresent: 0)
+            for group in groups {
+                if let existing = try Submission.filter(Submission.Columns.presentationId == group.presentationId
+                    && Submission.Columns.revision == group.revision).fetchOne(db) {
+                    guard existing.submittedAt == group.submittedAt else {
+                        throw StudyImportError.badRow(path: path, row: group.row, line: group.line, reason:
+                            "revision \(group.revision) of this showing is already stored with another submit time")
+                    }
+                    summary.alreadyPresent += 1
+                    continue
+                }
+                var submission = Submission(id: nil, presentationId: group.presentationId, revision: group.revision,
+                                            startedAt: group.startedAt, submittedAt: group.submittedAt,
+                                            durationMs: group.durationMs)
+                try submission.insert(db)
+                for pending in group.answers {
+                    var answer = Answer(id: nil, submissionId: submission.id!, questionKey: pending.questionKey,
+                                        panelLabel: pending.panelLabel, value: pending.value)
+                    try answer.insert(db)
+                }
+                summary.submissions += 1
+                summary.answers += group.answers.count
+            }
+            return summary
+    }
+    }
+
+    /// Reads a file and imports it.
+    public static func importFile(_ url: URL, into store: StudyStore, study name: String) throws -> ImportSummary {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw StudyImportError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        return try importCSV(text, into: store, study: name, source: url.path)
+    }
+
+    struct Record {
+        var fields: [String]
+        /// The line the record starts on (1-based).
+        var line: Int
+    }
+
+    /// RFC 4180 records (CRLF or LF line ends; quoted fields may hold line breaks).
+    static func parseCSV(_ text: String, path: String) throws -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = ""
+        var quoted = false, wasQuoted = false
+        var line = 1, recordLine = 1
+        var characters = Array(text.unicodeScalars.map(Character.init))[...]
+        func endRecord() {
+            fields.append(field)
+            if !(fields.count == 1 && fields[0].isEmpty && !wasQuoted) { records.append(Record(fields: fields, line: recordLine)) }
+            fields = []; field = ""; wasQuoted = false
+        }
+        while let c = characters.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if characters.first == "\"" { field.append("\""); characters.removeFirst() } else { quoted = false }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.append(c)
+                }
+            } else if c == "\"" && field.isEmpty {
+                quoted = true; wasQuoted = true
+            } else if c == "," {
+                fields.append(field); field = ""
+            } else if c == "\r" && characters.first == "\n" {
+                characters.removeFirst(); endRecord(); line += 1; recordLine = line
+            } else if c == "\n" {
+                endRecord(); line += 1; recordLine = line
+            } else {
+                field.append(c)
+            }
+        }
+        if quoted {
+            throw StudyImportError.badRow(path: path, row: max(records.count, 1), line: recordLine,
+                                          reason: "a quoted field is never closed")
+        }
+        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        return records
+    }
+}
+
+/// The export's column names, in order.
+enum StudyExportColumns {
+    static var names: [String] { ExportRow.CodingKeys.allCases.map(\.rawValue) }
+}

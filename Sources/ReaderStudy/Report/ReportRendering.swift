@@ -1,0 +1,111 @@
+import Foundation
+
+extension StudyReport {
+    /// The report as JSON (sorted keys; undefined values are left out, with a `reason`).
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                      nan: "nan")
+        return try encoder.encode(self)
+    }
+
+    /// The report as Markdown, for people.
+    public func markdown() -> String {
+        var out = "# Reader study report: \(study)\n\n"
+        out += "- Mode: \(mode)\n- Readers (\(readers.count)): \(readers.joined(separator: ", "))\n"
+        out += "- Rated images: \(sources.joined(separator: ", "))\n- Cases: \(cases)\n"
+        out += "- Comparator: \(comparator ?? "none"). \(comparatorNote)\n"
+        out += "- Left out: \(excludedCalibrationAnswers) calibration answers; \(repeatAnswers) repeat answers "
+            + "(used only for intra-reader agreement)\n\n"
+        for question in questions {
+            out += "## \(question.key) (\(question.kind)\(question.points.map { ", \($0) points" } ?? ""))\n\n"
+            if question.summaries.contains(where: { $0.proportions != nil }) {
+                out += "| image | organ | n | proportions |\n| --- | --- | ---: | --- |\n"
+                for s in question.summaries {
+                    let parts = (s.proportions ?? []).map { "\($0.category) \($0.count) (\(Self.percent($0.proportion)))" }
+                    out += "| \(s.source) | \(s.organ) | \(s.n) | \(parts.joined(separator: ", ")) |\n"
+                }
+            } else {
+                out += "| image | organ | n | mean | sd | median | IQR (Q1–Q3) |\n| --- | --- | ---: | ---: | ---: | ---: | --- |\n"
+                for s in question.summaries {
+                    let iqr = s.q1.map { q1 in "\(Self.number(s.iqr)) (\(Self.number(q1))–\(Self.number(s.q3)))" } ?? "n/a"
+                    out += "| \(s.source) | \(s.organ) | \(s.n) | \(Self.number(s.mean)) | \(Self.number(s.sd)) | "
+                        + "\(Self.number(s.median)) | \(iqr) |\n"
+                }
+            }
+            out += "\n"
+            let own = comparisons.filter { $0.question == question.key }
+            if !own.isEmpty {
+                out += "Paired comparisons by case (one-sided, H1: first rated higher):\n\n"
+                out += "| first | second | cases | mean diff | Wilcoxon T+ | p | Holm p | method | sign +/−/0 | sign p | Holm p |\n"
+                out += "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |\n"
+                for c in own {
+                    let sign = c.signPositives.map { "\($0)/\(c.signNegatives!)/\(c.signZeros!)" } ?? "n/a"
+                    out += "| \(c.first) | \(c.second) | \(c.cases) | \(Self.number(c.meanDifference)) | "
+                        + "\(Self.number(c.wilcoxonStatistic)) | \(Self.p(c.wilcoxonP)) | \(Self.p(c.wilcoxonHolmP)) | "
+                        + "\(c.wilcoxonMethod ?? "n/a (\(c.reason ?? ""))") | \(sign) | \(Self.p(c.signP)) | \(Self.p(c.signHolmP)) |\n"
+                }
+                out += "\n"
+            }
+            if let agreement = question.interReader {
+                out += "Inter-reader agreement (\(agreement.readers) readers, \(agreement.completeUnits) units rated by all):\n\n"
+                for pair in agreement.cohenQuadratic {
+                    out += "- Cohen's κ (quadratic) \(pair.first) vs \(pair.second), \(pair.units) units: \(Self.estimate(pair.kappa))\n"
+                }
+                out += "- Fleiss' κ: \(Self.estimate(agreement.fleiss))\n"
+                out += "- Krippendorff's α (ordinal): \(Self.estimate(agreement.krippendorffOrdinal))\n"
+                out += "- ICC(2,1) = ICC(A,1): \(Self.estimate(agreement.icc21))\n"
+                out += "- ICC(2,k) = ICC(A,k): \(Self.estimate(agreement.icc2k))\n\n"
+            }
+            if let intra = question.intraReader {
+                out += "Intra-reader agreement (quadratic-weighted κ, first showing vs repeat):\n\n"
+                for entry in intra.perReader + [intra.pooled] {
+                    out += "- \(entry.reader), \(entry.pairs) pairs: \(Self.estimate(entry.kappa))\n"
+                }
+                out += "\n"
+            }
+            for vgc in question.visualGrading {
+                let values = vgc.perReader.map { "\($0.reader) \(Self.estimate($0.value))" }
+                out += "AUC_VGC \(vgc.source) vs \(vgc.comparator): \(values.joined(separator: "; "))\n\n"
+            }
+            for analysis in question.mrmc {
+                out += "MRMC (Obuchowski–Rockette–Hillis), figure of merit \(analysis.figureOfMerit), "
+                    + "treatments \(analysis.treatments.joined(separator: ", ")), \(analysis.readers) readers, \(analysis.cases) cases: "
+                if let f = analysis.f, let means = analysis.treatmentMeans {
+                    out += "means \(means.map { Self.number($0) }.joined(separator: " / ")), F(\(Self.number(analysis.numeratorDF)), "
+                        + "\(Self.number(analysis.denominatorDF))) = \(Self.number(f)), p = \(Self.p(analysis.p))\n"
+                    for d in analysis.differences ?? [] {
+                        out += "- \(d.first) − \(d.second): \(Self.number(d.estimate)) "
+                            + "(95% CI \(Self.number(d.lower)) to \(Self.number(d.upper))), p = \(Self.p(d.p))\n"
+                    }
+                } else {
+                    out += "n/a (\(analysis.reason ?? "undefined"))\n"
+                }
+                out += "\n"
+            }
+        }
+        out += "## Methods\n\n" + methods.map { "- " + $0 }.joined(separator: "\n") + "\n"
+        return out
+    }
+
+    static func number(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "n/a" }
+        return String(format: "%.3f", value)
+    }
+
+    static func p(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "n/a" }
+        return value < 0.0001 ? String(format: "%.2e", value) : String(format: "%.4f", value)
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+
+    static func estimate(_ e: Estimate) -> String {
+        guard let value = e.value else { return "n/a (\(e.reason ?? "undefined"))" }
+        if let lower = e.lower, let upper = e.upper {
+            return "\(number(value)) (95% CI \(number(lower)) to \(number(upper)))"
+        }
+        return number(value)
+    }
+}

@@ -1,0 +1,85 @@
+import Dataset
+import Enhancer
+import Foundation
+import Metrics
+import TerminalGraphics
+
+/// The review app: owns the terminal while it runs. The loop reads a key (or times out
+/// after 50 ms), feeds it and the worker's news to `reduce`, starts or cancels
+/// background work to match `AppState.wantedWork`, and redraws when something changed.
+public struct ReviewApp {
+    /// Results of this many cases stay in memory (least recently used go first).
+    public static let cacheCapacity = 24
+
+    public let index: DatasetIndex
+    public let datasetName: String
+    public let modelURL: URL?
+    public let threads: Int?
+
+    public init(index: DatasetIndex, datasetName: String, modelURL: URL?, threads: Int? = nil) {
+        self.index = index
+        self.datasetName = datasetName
+        self.modelURL = modelURL
+        self.threads = threads
+    }
+
+    /// Runs until the reader quits; the terminal is restored on return.
+    public func run() {
+        var generator: Generator?
+        var modelError: String?
+        if let modelURL {
+            do { generator = try Generator.load(modelURL, threads: threads) } catch { modelError = "\(error)" }
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+        let lpipsInstalled = FileManager.default.fileExists(atPath: LPIPS.installedURL.path)
+
+        let mailbox = Mailbox()
+        let worker = CaseWorker(generator: generator, mailbox: mailbox)
+        var cache = LRUCache<String, CaseResult>(capacity: Self.cacheCapacity)
+        var state = AppState(cases: index.cases, hasModel: true)
+        var job: (id: String, flag: CancellationFlag)?
+
+        let driver = CursesDriver(noColor: noColor)
+        defer { driver.stop() }
+        let context = ViewContext(datasetName: datasetName,
+                                  modelName: modelURL.map { $0.deletingPathExtension().lastPathComponent },
+                                  modelError: modelError, graphics: driver.graphics, lpipsInstalled: lpipsInstalled)
+        var dirty = true
+        while !state.wantsQuit {
+            let wanted = state.wantedWork
+            if job?.id != wanted {
+                job?.flag.cancel()
+                job = nil
+                if let wanted, let item = state.selectedCase {
+                    job = (wanted, worker.start(item))
+                }
+            }
+            if let open = state.selectedCase, state.screen == .viewer { _ = cache.get(open.id) }
+            if dirty {
+                let frame = Views.draw(state, results: { cache.peek($0) }, context: context, size: driver.size)
+                driver.show(frame)
+                dirty = false
+            }
+            let (key, resized) = driver.readKey()
+            if resized {
+                driver.invalidate()
+                dirty = true
+            }
+            if let key {
+                state = reduce(state, .key(key))
+                dirty = true
+            }
+            for message in mailbox.drain() {
+                switch message {
+                case let .result(id, result):
+                    for evicted in cache.set(id, result) { state = reduce(state, .evicted(caseID: evicted)) }
+                case let .event(event):
+                    state = reduce(state, event)
+                }
+                dirty = true
+            }
+        }
+        job?.flag.cancel()
+    }
+}

@@ -1,0 +1,265 @@
+import Dataset
+import Foundation
+import Metrics
+import TerminalGraphics
+
+/// What the views need besides the state: facts fixed for the session.
+public struct ViewContext: Sendable {
+    public var datasetName: String
+    /// The model file's name; nil without --model.
+    public var modelName: String?
+    /// Why the model could not be loaded, shown in the panel and the status bar.
+    public var modelError: String?
+    /// Half blocks with colour pairs, or ascii where the terminal has too few colours.
+    public var graphics: GraphicsMode
+    public var lpipsInstalled: Bool
+
+    public init(datasetName: String, modelName: String?, modelError: String?, graphics: GraphicsMode,
+                lpipsInstalled: Bool) {
+        self.datasetName = datasetName
+        self.modelName = modelName
+        self.modelError = modelError
+        self.graphics = graphics
+        self.lpipsInstalled = lpipsInstalled
+    }
+}
+
+public enum Views {
+    public static let minimumSize = TerminalSize(columns: 60, rows: 16)
+
+    /// The whole screen for `state`, with `results` (what the worker has made so far).
+    public static func draw(_ state: AppState, results: (String) -> CaseResult?, context: ViewContext,
+                            size: TerminalSize) -> ScreenBuffer {
+        var screen = ScreenBuffer(columns: size.columns, rows: size.rows)
+        guard size.columns >= minimumSize.columns, size.rows >= minimumSize.rows else {
+            screen.text("Terminal too small: usreview needs \(minimumSize.columns)×\(minimumSize.rows),",
+                        column: 0, row: 0, role: .warning)
+            screen.text("this one is \(size.columns)×\(size.rows). Enlarge it, or press q to quit.",
+                        column: 0, row: 1, role: .warning)
+            return screen
+        }
+        switch state.screen {
+        case .browser: drawBrowser(state, context, &screen)
+        case .viewer: drawViewer(state, results, context, &screen)
+        }
+        drawStatus(state, context, &screen)
+        if state.showsHelp { drawHelp(state, &screen) }
+        return screen
+    }
+
+    // MARK: Browser
+
+    static func drawBrowser(_ state: AppState, _ context: ViewContext, _ screen: inout ScreenBuffer) {
+        screen.fillRow(0, role: .heading)
+        let model = context.modelName.map { "model \($0)" } ?? "no model"
+        screen.text(" usreview · \(context.datasetName) · \(state.cases.count) cases · \(model)",
+                    column: 0, row: 0, role: .heading)
+        let rows = state.browserRows
+        let listTop = 2
+        let visible = screen.rows - listTop - 2
+        let selectedRow = rows.firstIndex(of: .caseRow(index: state.selected)) ?? 0
+        // Keep the selection in view, with its organ heading when it fits.
+        let first = max(0, min(selectedRow - visible / 2, rows.count - visible))
+        screen.text("  ID     split       status         devices (low → high)", column: 0, row: 1, role: .dim)
+        for (offset, row) in rows.dropFirst(first).prefix(visible).enumerated() {
+            let y = listTop + offset
+            switch row {
+            case let .organ(organ, count, devices):
+                screen.text("▸ \(organ.rawValue) — \(count) case\(count == 1 ? "" : "s") · \(devices)",
+                            column: 0, row: y, role: .label)
+            case let .caseRow(index):
+                let item = state.cases[index]
+                let split = (item.split?.rawValue ?? "—").padding(toLength: 10, withPad: " ", startingAt: 0)
+                let status = statusText(state, item, context).padding(toLength: 14, withPad: " ", startingAt: 0)
+                let line = "  \(item.id)   \(split)  \(status) \(item.devices)"
+                if index == state.selected {
+                    screen.fillRow(y, role: .selection)
+                    screen.text(line, column: 0, row: y, role: .selection)
+                } else {
+                    screen.text(line, column: 0, row: y, role: .text)
+                }
+            }
+        }
+    }
+
+    static func statusText(_ state: AppState, _ item: Case, _ context: ViewContext) -> String {
+        switch state.work[item.id] {
+        case let .running(fraction): return context.modelName == nil ? "loading…" : "enhancing \(Int(fraction * 100))%"
+        case .done: return context.modelName == nil ? "viewed" : "✓ enhanced"
+        case .failed: return "✗ failed"
+        case nil: return "·"
+        }
+    }
+
+    // MARK: Viewer
+
+    static func drawViewer(_ state: AppState, _ results: (String) -> CaseResult?, _ context: ViewContext,
+                           _ screen: inout ScreenBuffer) {
+        guard let item = state.selectedCase else { return }
+        let result = results(item.id)
+        screen.fillRow(0, role: .heading)
+        let model = context.modelName.map { "model \($0)" } ?? "no model"
+        let split = item.split.map { " · \($0.rawValue)" } ?? ""
+        let position = "\(state.selected + 1)/\(state.cases.count)"
+        screen.text(" case \(item.id) · \(item.organ.rawValue) · \(item.devices)\(split) · \(model) · \(position)",
+                    column: 0, row: 0, role: .heading)
+        var adjustments = [String]()
+        if state.gain != 1 { adjustments.append(String(format: "gain ×%.2f", state.gain)) }
+        if state.middle == .flickerHigh { adjustments.append("FLICKER: HIGH shown in the enhanced panel") }
+        if state.middle == .difference { adjustments.append("difference map |ENHANCED−HIGH|") }
+        screen.text(" " + adjustments.joined(separator: " · "), column: 0, row: 1, role: .warning)
+
+        // Two metric lines and the status and hint bars sit below the images.
+        let top = 2
+        let metricRows = 3
+        let area = TerminalSize(columns: screen.columns, rows: screen.rows - top - metricRows - 2 + 1)
+        let low = result?.low
+        let size = PixelSize(width: low?.width ?? 256, height: low?.height ?? 256)
+        let (middleLabel, middleImage): (String, GrayImage?) = switch state.middle {
+        case .enhanced: ("ENHANCED", result?.enhanced)
+        case .flickerHigh: ("HIGH ⇄ (flicker)", result?.enhanced == nil ? nil : result?.high)
+        case .difference: ("|ENHANCED−HIGH|", result?.difference)
+        }
+        let blitter: any Blitter = context.graphics == .ascii ? AsciiBlitter() : HalfBlockBlitter()
+        let layout = TriptychLayout(imageSizes: [size, size, size],
+                                    labels: ["LOW", middleLabel, "HIGH"],
+                                    sublabels: [item.devices.low, context.modelName ?? "", item.devices.high],
+                                    terminalSize: area, cell: .typical, mode: context.graphics,
+                                    pixelsPerCell: blitter.pixelsPerCell(.typical))
+        let images = [low, middleImage, result?.high]
+        var bottom = top
+        for panel in layout.panels {
+            screen.text(panel.label, column: panel.labelColumn, row: top + panel.labelRow, role: .label)
+            screen.text(panel.sublabel, column: panel.sublabelColumn, row: top + panel.sublabelRow, role: .dim,
+                        width: panel.image.columns)
+            let rect = panel.image
+            bottom = max(bottom, top + rect.row + rect.rows)
+            if let image = images[panel.index], !panel.fit.isEmpty {
+                drawImage(image, fit: panel.fit, gain: state.gain, blitter: blitter, plain: context.graphics == .ascii,
+                          column: rect.column, row: top + rect.row, into: &screen)
+            } else {
+                let message = placeholder(panel.index, state, item, result, context)
+                let lines = message.split(separator: "\n").map(String.init)
+                for (offset, line) in lines.enumerated() {
+                    let x = rect.column + max(0, (rect.columns - line.count) / 2)
+                    screen.text(line, column: x, row: top + rect.row + rect.rows / 2 + offset,
+                                role: message.hasPrefix("✗") ? .error : .dim, width: rect.columns)
+                }
+            }
+        }
+        drawMetrics(result, item, context, row: min(bottom, screen.rows - 2 - metricRows) , &screen)
+    }
+
+    static func placeholder(_ index: Int, _ state: AppState, _ item: Case, _ result: CaseResult?,
+                            _ context: ViewContext) -> String {
+        if case let .failed(message) = state.work[item.id] { return "✗ " + wrapHint(message) }
+        if index == 2, result != nil, result?.high == nil { return "no reference image" }
+        if index != 1 { return "loading…" }
+        if let error = context.modelError { return "✗ model failed to load\n" + wrapHint(error) }
+        if context.modelName == nil { return "no model (use --model)" }
+        if state.middle == .difference, result?.enhanced != nil, result?.difference == nil {
+            return "no difference map\n(no reference of the same size)"
+        }
+        if case let .running(fraction) = state.work[item.id] { return "enhancing… \(Int(fraction * 100))%" }
+        return "enhancing… 0%"
+    }
+
+    private static func wrapHint(_ message: String) -> String { String(message.prefix(60)) }
+
+    static func drawImage(_ image: GrayImage, fit: ImageFit, gain: Double, blitter: any Blitter, plain: Bool,
+                          column: Int, row: Int, into screen: inout ScreenBuffer) {
+        var picture = Scaling.prepare(image, for: fit, mode: blitter.mode)
+        if gain != 1 {
+            let table = (0...255).map { UInt8(min(255, (Double($0) * gain).rounded())) }
+            picture.pixels = picture.pixels.map { table[Int($0)] }
+        }
+        guard case let .cells(grid)? = try? blitter.render(picture, columns: fit.columns, rows: fit.rows) else { return }
+        for y in 0..<grid.rows {
+            for x in 0..<grid.columns {
+                let cell = grid[x, y]
+                screen[column + x, row + y] = ScreenCell(cell.glyph, plain ? .plain
+                    : .gray(foreground: cell.foreground, background: cell.background))
+            }
+        }
+    }
+
+    static func drawMetrics(_ result: CaseResult?, _ item: Case, _ context: ViewContext, row: Int,
+                            _ screen: inout ScreenBuffer) {
+        func line(_ scores: PairScores?) -> String {
+            guard let scores else { return "—" }
+            var text = String(format: "SSIM %.4f   PSNR %.2f dB   LNCC %.4f", scores.ssim, scores.psnr, scores.lncc)
+            if let lpips = scores.lpips { text += String(format: "   LPIPS %.4f", lpips) }
+            return text
+        }
+        let pending = result == nil ? "…" : (item.isPaired ? "…" : "no reference image")
+        let enhanced = context.modelName == nil ? "no model" : (result?.enhancedVsHigh.map { line($0) } ?? pending)
+        let low = result?.lowVsHigh.map { line($0) } ?? pending
+        screen.text(" ENHANCED vs HIGH  " + enhanced, column: 0, row: row + 1, role: .text)
+        screen.text(" LOW vs HIGH       " + low, column: 0, row: row + 2, role: .text)
+        if !context.lpipsInstalled {
+            screen.text(" LPIPS not installed (scripts/fetch-lpips-weights)", column: 0, row: row + 3, role: .dim)
+        }
+    }
+
+    // MARK: Bars and help
+
+    static let browserHint = " j/k ↑/↓ move · Enter open · / jump to case · ? help · q quit"
+    static let viewerHint = " n/p ←/→ case · f flicker · d difference · +/- gain · 0 reset · Esc list · ? help · q quit"
+
+    static func drawStatus(_ state: AppState, _ context: ViewContext, _ screen: inout ScreenBuffer) {
+        let statusRow = screen.rows - 2
+        screen.fillRow(statusRow, role: .statusBar)
+        if let jump = state.jumpInput {
+            screen.text(" jump to case ID: \(jump)▏ (Enter go · Esc cancel)", column: 0, row: statusRow, role: .statusBar)
+        } else if let message = state.statusMessage ?? context.modelError.map({ "model: \($0)" }) {
+            screen.text(" " + message, column: 0, row: statusRow, role: .error)
+        }
+        screen.text(state.screen == .browser ? browserHint : viewerHint, column: 0, row: screen.rows - 1, role: .hint)
+    }
+
+    static let helpLines = [
+        "usreview — keys",
+        "",
+        "Anywhere",
+        "  q, Ctrl-C      quit",
+        "  ?              this help (any key closes it)",
+        "  /              jump to a case ID",
+        "",
+        "Browser",
+        "  j/k, ↓/↑       move          PgDn/PgUp  page",
+        "  g/G            first / last  Enter, l   open the case",
+        "",
+        "Viewer (LOW · ENHANCED · HIGH)",
+        "  n/p, →/←       next / previous case",
+        "  f              flicker: HIGH in place of ENHANCED",
+        "  d              difference map |ENHANCED−HIGH|",
+        "  + / -          gain up / down (all panels)",
+        "  0              reset gain and panels",
+        "  Esc, b         back to the list",
+        "",
+        "Images are gray as recorded; colour is interface only.",
+    ]
+
+    static func drawHelp(_ state: AppState, _ screen: inout ScreenBuffer) {
+        let width = min(screen.columns - 2, (helpLines.map(\.count).max() ?? 0) + 4)
+        let height = min(screen.rows - 2, helpLines.count + 2)
+        let left = (screen.columns - width) / 2
+        let top = max(0, (screen.rows - height) / 2)
+        for y in top..<(top + height) {
+            for x in left..<(left + width) {
+                let edge: Unicode.Scalar
+                switch (y == top || y == top + height - 1, x == left || x == left + width - 1) {
+                case (true, true): edge = y == top ? (x == left ? "┌" : "┐") : (x == left ? "└" : "┘")
+                case (true, false): edge = "─"
+                case (false, true): edge = "│"
+                case (false, false): edge = " "
+                }
+                screen[x, y] = ScreenCell(edge, .chrome(.label))
+            }
+        }
+        for (offset, line) in helpLines.prefix(height - 2).enumerated() {
+            screen.text(line, column: left + 2, row: top + 1 + offset, role: offset == 0 ? .heading : .text,
+                        width: width - 4)
+        }
+    }
+}

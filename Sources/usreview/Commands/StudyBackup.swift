@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import ReaderStudy
+
+struct StudyBackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Write a consistent copy of the study database, even while readers are writing.",
+        discussion: "Uses SQLite's online backup; the copy is written to a temporary file and renamed into place."
+    )
+
+    @Option(help: "The study's name (checked to exist; the whole database is copied).")
+    var study: String
+
+    @Option(help: "The backup file.", completion: .file())
+    var out: String
+
+    @OptionGroup var database: StudyDatabaseOptions
+
+    func run() throws {
+        let store = try database.open()
+        _ = try store.study(named: study)
+        try store.backup(to: URL(fileURLWithPath: (out as NSString).expandingTildeInPath))
+        print("Backed up \(database.url.path) to \(out).")
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import ReaderStudy
+
+struct StudyMergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Combine the study databases of readers who worked on separate machines.",
+        discussion: """
+            Copies studies, readers and answers into the --into database in one transaction. \
+            A study of the same name must have the same definition, or nothing is merged. An answer \
+            set already present is never copied again, so merging twice changes nothing.
+            """
+    )
+
+    @Option(help: "The database to merge into (created if absent).", completion: .file())
+    var into: String
+
+    @Argument(help: "The databases to merge from.", completion: .file())
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("Name at least one database to merge from.") }
+    }
+
+    func run() throws {
+        let store = try StudyStore(url: URL(fileURLWithPath: (into as NSString).expandingTildeInPath))
+        let summary = try store.merge(from: files.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) })
+        try store.close()
+        print("Merged: \(summary.studiesAdded) studies, \(summary.readersAdded) readers and "
+              + "\(summary.submissionsAdded) answer sets added; \(summary.submissionsAlreadyPresent) already present.")
+    }
+}

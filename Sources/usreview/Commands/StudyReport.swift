@@ -1,0 +1,42 @@
+import ArgumentParser
+import Dataset
+import Foundation
+import ReaderStudy
+
+struct StudyReportCommand: ParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable { case md, json }
+
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Summarise a study's ratings: descriptives, paired comparisons, agreement, VGC and MRMC.",
+        discussion: """
+            Latest revisions only; calibration cases are left out and repeat showings are used only \
+            for intra-reader agreement. Markdown (md) is for people, JSON for machines. Statistics \
+            that cannot be computed (too few readers, no repeats) appear as n/a with the reason. \
+            The database is opened read-only.
+            """
+    )
+
+    @Option(help: "The study's name.")
+    var study: String
+
+    @Option(help: "md or json.")
+    var format: Format = .md
+
+    @Option(help: "Write to this file (atomically) instead of standard output.", completion: .file())
+    var out: String?
+
+    @OptionGroup var database: StudyDatabaseOptions
+
+    func run() throws {
+        let store = try database.open(readOnly: true)
+        let report = try ReaderStudy.StudyReport.make(from: store, study: study)
+        let data = format == .md ? Data(report.markdown().utf8) : try report.json()
+        if let out {
+            try AtomicFile.write(data, to: URL(fileURLWithPath: out))
+            printError("Wrote the report of \(study) to \(out).")
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+}

@@ -1,0 +1,5 @@
+import TerminalGraphics
+
+enum TerminalGraphicsSize {
+    static func make(_ columns: Int, _ rows: Int) -> TerminalSize { TerminalSize(columns: columns, rows: rows) }
+}
