@@ -14,20 +14,10 @@ public struct AsciiBlitter: Blitter {
     public func pixelsPerCell(_ cell: CellPixelSize) -> (width: Int, height: Int) { (1, 2) }
 
     public func render(_ image: GrayImage, columns: Int, rows: Int) throws -> Rendering {
-        precondition(image.width == columns && image.height == rows * 2,
-                     "image \(image.width)x\(image.height) does not fill \(columns)x\(rows) cells")
-        var cells = [Cell]()
-        cells.reserveCapacity(columns * rows)
-        image.pixels.withUnsafeBufferPointer { pixels in
-            for row in 0..<rows {
-                let top = 2 * row * columns
-                for column in 0..<columns {
-                    let gray = UInt8((Int(pixels[top + column]) + Int(pixels[top + columns + column]) + 1) / 2)
-                    cells.append(Cell(glyph: Self.glyph(for: gray), foreground: gray, background: 0))
-                }
-            }
-        }
-        return .cells(CellGrid(columns: columns, rows: rows, cells: cells))
+        .cells(CellGrid.fromVerticalPairs(image, columns: columns, rows: rows) { top, bottom in
+            let gray = UInt8((Int(top) + Int(bottom) + 1) / 2)
+            return Cell(glyph: Self.glyph(for: gray), foreground: gray, background: 0)
+        })
     }
 
     /// From empty to dense; level `k` covers grays `k·25.6 ..< (k+1)·25.6`.

@@ -11,25 +11,12 @@ public struct HalfBlockBlitter: Blitter {
     public func pixelsPerCell(_ cell: CellPixelSize) -> (width: Int, height: Int) { (1, 2) }
 
     public func render(_ image: GrayImage, columns: Int, rows: Int) throws -> Rendering {
-        precondition(image.width == columns && image.height == rows * 2,
-                     "image \(image.width)x\(image.height) does not fill \(columns)x\(rows) cells")
-        var cells = [Cell]()
-        cells.reserveCapacity(columns * rows)
-        image.pixels.withUnsafeBufferPointer { pixels in
-            for row in 0..<rows {
-                let top = 2 * row * columns
-                for column in 0..<columns {
-                    let upper = pixels[top + column]
-                    let lower = pixels[top + columns + column]
-                    // Two equal halves are a space: the writer then sends only a
-                    // background colour, which dark margins share.
-                    cells.append(upper == lower
-                        ? Cell(glyph: " ", foreground: upper, background: lower)
-                        : Cell(glyph: Self.upperHalf, foreground: upper, background: lower))
-                }
-            }
-        }
-        return .cells(CellGrid(columns: columns, rows: rows, cells: cells))
+        .cells(CellGrid.fromVerticalPairs(image, columns: columns, rows: rows) { upper, lower in
+            // Two equal halves are a space: the writer then sends only a background
+            // colour, which dark margins share.
+            upper == lower ? Cell(glyph: " ", foreground: upper, background: lower)
+                           : Cell(glyph: Self.upperHalf, foreground: upper, background: lower)
+        })
     }
 
     static let upperHalf: Unicode.Scalar = "\u{2580}"
