@@ -27,10 +27,13 @@ test: system-packages lpips-weights
 	USREVIEW_BINARY=$(CURDIR)/.build/debug/usreview $(SWIFT) test --skip-build
 	scripts/test-cli .build/debug/usreview
 	scripts/test-tui .build/debug/usreview
+	scripts/test-tui-study .build/debug/usreview
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/usreview
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/usreview
+	install -d $(DESTDIR)$(PREFIX)/share/usreview/themes
+	install -m 644 themes/*.toml $(DESTDIR)$(PREFIX)/share/usreview/themes/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/usreview

@@ -41,7 +41,7 @@ let package = Package(
         // ncurses driver, background enhancement.
         .target(
             name: "ReviewTUI",
-            dependencies: ["Dataset", "Enhancer", "Metrics", "TerminalGraphics", "CNcursesw"]
+            dependencies: ["Dataset", "Enhancer", "Metrics", "TerminalGraphics", "CNcursesw", "ReaderStudy"]
         ),
         // Reader studies: definitions (TOML), randomisation and blinding, reading
         // sessions, the SQLite store (GRDB, WAL) and export.
@@ -71,7 +71,7 @@ let package = Package(
             dependencies: ["Enhancer", "Dataset"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "ReviewTUITests", dependencies: ["ReviewTUI", "Dataset", "TerminalGraphics"]),
+        .testTarget(name: "ReviewTUITests", dependencies: ["ReviewTUI", "Dataset", "TerminalGraphics", "ReaderStudy"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Dataset"]),
         .testTarget(
             name: "ReaderStudyTests",

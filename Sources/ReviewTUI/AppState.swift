@@ -5,6 +5,7 @@ public enum Key: Equatable, Sendable {
     case character(Character)
     case up, down, left, right, enter, escape, backspace, pageUp, pageDown, home, end
     case interrupt  // Ctrl-C, read as a key because curses runs in raw mode
+    case backTab  // Shift-Tab (Tab itself arrives as .character("\t"))
 }
 
 /// What the run loop feeds the reducer: keys and the news from background work.
@@ -38,6 +39,10 @@ public enum MiddlePanel: Equatable, Sendable {
     case flickerHigh
     /// |ENHANCED − HIGH|.
     case difference
+    /// Flicker: LOW in the enhanced panel's place.
+    case flickerLow
+    /// |LOW − HIGH|.
+    case differenceLow
 }
 
 /// The whole state of the review app. Changed only by `reduce`, a pure function, so
@@ -56,6 +61,8 @@ public struct AppState: Equatable, Sendable {
     public var middle: MiddlePanel = .enhanced
     /// Multiplies every panel's grays (linked across panels).
     public var gain = 1.0
+    /// Zoom, pan, crosshair, window level, invert, model choice (Viewer/ViewerControls.swift).
+    public var view = ViewerControls()
     public var showsHelp = false
     /// The case ID typed after `/`; nil when not jumping.
     public var jumpInput: String?
@@ -199,6 +206,7 @@ private func reduceBrowser(_ state: inout AppState, _ key: Key) {
 }
 
 private func reduceViewer(_ state: inout AppState, _ key: Key) {
+    if reduceViewerControls(&state, key) { return }
     switch key {
     case .right, .character("n"), .character("j"), .down: select(&state, state.selected + 1)
     case .left, .character("p"), .character("k"), .up: select(&state, state.selected - 1)

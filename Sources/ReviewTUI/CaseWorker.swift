@@ -12,6 +12,8 @@ public struct CaseResult: Sendable {
     public var difference: GrayImage?
     public var lowVsHigh: PairScores?
     public var enhancedVsHigh: PairScores?
+    /// Every model's output, in --model order (the first is also `enhanced`).
+    public var models: [ModelOutput] = []
 }
 
 /// News from the background thread to the run loop.
@@ -45,6 +47,9 @@ public final class Mailbox: @unchecked Sendable {
 public final class CaseWorker: @unchecked Sendable {
     private let queue = DispatchQueue(label: "usreview.case-worker", qos: .userInitiated)
     private let generator: Generator?
+    /// Every model (the first is `generator`) and its disk cache (Viewer/DiskCache.swift).
+    private var generators: [Generator] = []
+    private var diskCaches: [DiskCache?] = []
     private let mailbox: Mailbox
     /// Made on the queue at the first case (LPIPS weights take a moment to load).
     private var scorer: PairScorer?
@@ -52,6 +57,22 @@ public final class CaseWorker: @unchecked Sendable {
     public init(generator: Generator?, mailbox: Mailbox) {
         self.generator = generator
         self.mailbox = mailbox
+        generators = generator.map { [$0] } ?? []
+        diskCaches = generators.map { _ in nil }
+    }
+
+    /// A worker for several models, each with its disk cache (nil: none).
+    public convenience init(generators: [Generator], diskCaches: [DiskCache?], mailbox: Mailbox) {
+        self.init(generator: generators.first, mailbox: mailbox)
+        self.generators = generators
+        self.diskCaches = generators.indices.map { diskCaches.indices.contains($0) ? diskCaches[$0] : nil }
+    }
+
+    /// Blocks until the case in hand (already cancelled, so at most one layer away)
+    /// has stopped. Call before quitting: a process that exits while a worker thread is
+    /// inside OpenBLAS crashes in OpenBLAS's exit handlers.
+    public func waitUntilIdle() {
+        queue.sync {}
     }
 
     /// Starts work on `item`; cancel the returned flag to stop it between layers.
@@ -74,20 +95,29 @@ public final class CaseWorker: @unchecked Sendable {
                 result.lowVsHigh = try? scorer.score(low, against: high)
                 post(.result(caseID: id, result), unless: flag)
             }
-            if let generator {
+            for (number, generator) in generators.enumerated() {
                 let mailbox = self.mailbox
                 let lastPercent = LastPercent()
-                let enhanced = try generator.enhance(low, progress: { fraction in
-                    let percent = Int(fraction * 100)
-                    if lastPercent.advance(to: percent), !flag.isCancelled {
-                        mailbox.post(.event(.progress(caseID: id, fraction: fraction)))
-                    }
-                }, cancellation: flag).image
-                result.enhanced = enhanced
-                if let high, high.width == enhanced.width, high.height == enhanced.height {
-                    result.difference = GrayImage(width: high.width, height: high.height,
-                                                  pixels: zip(enhanced.pixels, high.pixels).map { a, b in a > b ? a - b : b - a })
-                    result.enhancedVsHigh = try? scorer?.score(enhanced, against: high)
+                let count = Double(generators.count)
+                let enhanced: GrayImage
+                if let cached = diskCaches[number]?.load(for: low) {
+                    enhanced = cached
+                } else {
+                    enhanced = try generator.enhance(low, progress: { fraction in
+                        let overall = (Double(number) + fraction) / count
+                        let percent = Int(overall * 100)
+                        if lastPercent.advance(to: percent), !flag.isCancelled {
+                            mailbox.post(.event(.progress(caseID: id, fraction: overall)))
+                        }
+                    }, cancellation: flag).image
+                    try? diskCaches[number]?.store(enhanced, for: low)
+                }
+                let output = ModelOutput.make(enhanced, high: high, scorer: scorer)
+                result.models.append(output)
+                if number == 0 {
+                    result.enhanced = output.enhanced
+                    result.difference = output.difference
+                    result.enhancedVsHigh = output.enhancedVsHigh
                 }
                 post(.result(caseID: id, result), unless: flag)
             }

@@ -20,7 +20,11 @@ final class CursesDriver {
     private var shown: ScreenBuffer?
     private var started = false
 
-    init(noColor: Bool) {
+    /// The interface colours (never the image's); ignored under NO_COLOR.
+    private var theme: Theme = .readingRoom
+
+    init(noColor: Bool, theme: Theme = .readingRoom) {
+        self.theme = theme
         usr_start(50)
         started = true
         usr_install_signal_handlers()
@@ -66,13 +70,15 @@ final class CursesDriver {
         Self.grayPairBase + Int32(foreground * levelColors.count + background)
     }
 
-    /// The built-in dark "reading-room" palette: low luminance, muted accents.
+    /// The theme's colours (default: the dark "reading-room" palette): truecolor on
+    /// direct-colour terminals, the 256-colour fallbacks otherwise.
     private func initChrome() {
-        let palette: [ChromeRole: (Int32, Int32)] = [
-            .text: (250, -1), .dim: (243, -1), .heading: (252, 236), .label: (179, -1),
-            .selection: (231, 24), .statusBar: (250, 235), .warning: (179, -1), .error: (167, 235), .hint: (245, 234),
-        ]
-        for (role, colors) in palette { init_extended_pair(Int32(role.rawValue), colors.0, colors.1) }
+        let directColor = usr_colors() >= 0x1000000
+        for role in ChromeRole.allCases {
+            let paint = theme.paint(role)
+            init_extended_pair(Int32(role.rawValue), paint.foreground.cursesColor(directColor: directColor),
+                               paint.background.cursesColor(directColor: directColor))
+        }
     }
 
     private func attributes(_ role: ChromeRole) -> (pair: Int32, attributes: UInt32) {
@@ -106,6 +112,7 @@ final class CursesDriver {
             case usr_KEY_PPAGE: return (.pageUp, false)
             case usr_KEY_HOME: return (.home, false)
             case usr_KEY_END: return (.end, false)
+            case 0o541: return (.backTab, false)  // KEY_BTAB
             default: return (nil, false)
             }
         case 1:

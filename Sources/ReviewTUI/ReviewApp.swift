@@ -15,6 +15,16 @@ public struct ReviewApp {
     public let datasetName: String
     public let modelURL: URL?
     public let threads: Int?
+    /// Further models (the second and later --model); the enhanced panel cycles through all.
+    public var extraModelURLs: [URL] = []
+    /// Interface colours (themes never colour the image); see `ThemeLoader`.
+    public var theme: Theme = .readingRoom
+    /// Where warnings and errors go while curses owns the screen.
+    public var log: AppLog?
+    /// Shown in the status bar at start (e.g. a theme that could not be read).
+    public var startupMessage: String?
+    /// Results of this many cases stay in memory (config `cache_size`).
+    public var cacheSize: Int = ReviewApp.cacheCapacity
 
     public init(index: DatasetIndex, datasetName: String, modelURL: URL?, threads: Int? = nil) {
         self.index = index
@@ -28,23 +38,36 @@ public struct ReviewApp {
         var generator: Generator?
         var modelError: String?
         if let modelURL {
-            do { generator = try Generator.load(modelURL, threads: threads) } catch { modelError = "\(error)" }
+            let loadStart = Date()
+            do {
+                generator = try Generator.load(modelURL, threads: threads)
+                log?.info("model loaded: \(modelURL.path) in \(Self.milliseconds(since: loadStart)) ms")
+            } catch {
+                modelError = "\(error)"
+                log?.error("model failed to load: \(modelURL.path): \(error)")
+            }
         }
         let environment = ProcessInfo.processInfo.environment
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         let lpipsInstalled = FileManager.default.fileExists(atPath: LPIPS.installedURL.path)
 
         let mailbox = Mailbox()
-        let worker = CaseWorker(generator: generator, mailbox: mailbox)
-        var cache = LRUCache<String, CaseResult>(capacity: Self.cacheCapacity)
+        let models = ModelSet.load(first: generator, firstURL: modelURL, extra: extraModelURLs, threads: threads)
+        let worker = CaseWorker(generators: models.generators, diskCaches: models.diskCaches, mailbox: mailbox)
+        var cache = LRUCache<String, CaseResult>(capacity: max(1, cacheSize))
         var state = AppState(cases: index.cases, hasModel: true)
+        state.view.modelCount = max(1, models.names.count)
+        if !models.errors.isEmpty { state.statusMessage = models.errors.joined(separator: " · ") }
+        if let startupMessage { state.statusMessage = startupMessage }
+        var workStarted: [String: Date] = [:]
         var job: (id: String, flag: CancellationFlag)?
 
-        let driver = CursesDriver(noColor: noColor)
+        let driver = CursesDriver(noColor: noColor, theme: theme)
         defer { driver.stop() }
-        let context = ViewContext(datasetName: datasetName,
+        var context = ViewContext(datasetName: datasetName,
                                   modelName: modelURL.map { $0.deletingPathExtension().lastPathComponent },
                                   modelError: modelError, graphics: driver.graphics, lpipsInstalled: lpipsInstalled)
+        if models.names.count > 1 { context.modelNames = models.names }
         var dirty = true
         while !state.wantsQuit {
             let wanted = state.wantedWork
@@ -53,6 +76,7 @@ public struct ReviewApp {
                 job = nil
                 if let wanted, let item = state.selectedCase {
                     job = (wanted, worker.start(item))
+                    workStarted[wanted] = Date()
                 }
             }
             if let open = state.selectedCase, state.screen == .viewer { _ = cache.get(open.id) }
@@ -71,6 +95,7 @@ public struct ReviewApp {
                 dirty = true
             }
             for message in mailbox.drain() {
+                logWork(message, started: &workStarted)
                 switch message {
                 case let .result(id, result):
                     for evicted in cache.set(id, result) { state = reduce(state, .evicted(caseID: evicted)) }
@@ -81,5 +106,6 @@ public struct ReviewApp {
             }
         }
         job?.flag.cancel()
+        worker.waitUntilIdle()
     }
 }

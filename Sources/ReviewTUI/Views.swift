@@ -13,6 +13,8 @@ public struct ViewContext: Sendable {
     /// Half blocks with colour pairs, or ascii where the terminal has too few colours.
     public var graphics: GraphicsMode
     public var lpipsInstalled: Bool
+    /// Every model's name, in --model order, when more than one was given.
+    public var modelNames: [String] = []
 
     public init(datasetName: String, modelName: String?, modelError: String?, graphics: GraphicsMode,
                 lpipsInstalled: Bool) {
@@ -96,9 +98,10 @@ public enum Views {
     static func drawViewer(_ state: AppState, _ results: (String) -> CaseResult?, _ context: ViewContext,
                            _ screen: inout ScreenBuffer) {
         guard let item = state.selectedCase else { return }
-        let result = results(item.id)
+        let result = results(item.id)?.showingModel(state.view.modelIndex)
+        let shownModel = shownModelName(state, context)
         screen.fillRow(0, role: .heading)
-        let model = context.modelName.map { "model \($0)" } ?? "no model"
+        let model = shownModel.map { "model \($0)" } ?? "no model"
         let split = item.split.map { " · \($0.rawValue)" } ?? ""
         let position = "\(state.selected + 1)/\(state.cases.count)"
         screen.text(" case \(item.id) · \(item.organ.rawValue) · \(item.devices)\(split) · \(model) · \(position)",
@@ -107,6 +110,9 @@ public enum Views {
         if state.gain != 1 { adjustments.append(String(format: "gain ×%.2f", state.gain)) }
         if state.middle == .flickerHigh { adjustments.append("FLICKER: HIGH shown in the enhanced panel") }
         if state.middle == .difference { adjustments.append("difference map |ENHANCED−HIGH|") }
+        if state.middle == .flickerLow { adjustments.append("FLICKER: LOW shown in the enhanced panel") }
+        if state.middle == .differenceLow { adjustments.append("difference map |LOW−HIGH|") }
+        adjustments += controlsSummary(state.view)
         screen.text(" " + adjustments.joined(separator: " · "), column: 0, row: 1, role: .warning)
 
         // Two metric lines and the status and hint bars sit below the images.
@@ -119,14 +125,21 @@ public enum Views {
         case .enhanced: ("ENHANCED", result?.enhanced)
         case .flickerHigh: ("HIGH ⇄ (flicker)", result?.enhanced == nil ? nil : result?.high)
         case .difference: ("|ENHANCED−HIGH|", result?.difference)
+        case .flickerLow: ("LOW ⇄ (flicker)", result?.enhanced == nil ? nil : result?.low)
+        case .differenceLow: ("|LOW−HIGH|", absoluteDifference(result?.low, result?.high))
         }
         let blitter: any Blitter = context.graphics == .ascii ? AsciiBlitter() : HalfBlockBlitter()
-        let layout = TriptychLayout(imageSizes: [size, size, size],
-                                    labels: ["LOW", middleLabel, "HIGH"],
-                                    sublabels: [item.devices.low, context.modelName ?? "", item.devices.high],
+        var labels = ["LOW", middleLabel, "HIGH"]
+        var sublabels = [item.devices.low, shownModel ?? "", item.devices.high]
+        var images = [low, middleImage, result?.high]
+        if state.view.nUp, context.modelNames.count > 1 {
+            (labels, sublabels, images) = nUpPanels(results(item.id), item, context)
+        }
+        let layout = TriptychLayout(imageSizes: Array(repeating: size, count: images.count),
+                                    labels: labels,
+                                    sublabels: sublabels,
                                     terminalSize: area, cell: .typical, mode: context.graphics,
                                     pixelsPerCell: blitter.pixelsPerCell(.typical))
-        let images = [low, middleImage, result?.high]
         var bottom = top
         for panel in layout.panels {
             screen.text(panel.label, column: panel.labelColumn, row: top + panel.labelRow, role: .label)
@@ -135,8 +148,8 @@ public enum Views {
             let rect = panel.image
             bottom = max(bottom, top + rect.row + rect.rows)
             if let image = images[panel.index], !panel.fit.isEmpty {
-                drawImage(image, fit: panel.fit, gain: state.gain, blitter: blitter, plain: context.graphics == .ascii,
-                          column: rect.column, row: top + rect.row, into: &screen)
+                drawViewerImage(image, fit: panel.fit, state: state, blitter: blitter, plain: context.graphics == .ascii,
+                                column: rect.column, row: top + rect.row, into: &screen)
             } else {
                 let message = placeholder(panel.index, state, item, result, context)
                 let lines = message.split(separator: "\n").map(String.init)
@@ -147,7 +160,12 @@ public enum Views {
                 }
             }
         }
-        drawMetrics(result, item, context, row: min(bottom, screen.rows - 2 - metricRows) , &screen)
+        let metricsRow = min(bottom, screen.rows - 2 - metricRows)
+        if let readout = crosshairReadout(state.view, labels: layout.panels.map { labels[$0.index] },
+                                          images: layout.panels.map { images[$0.index] }) {
+            screen.text(" " + readout, column: 0, row: metricsRow, role: .label)
+        }
+        drawMetrics(result, item, context, row: metricsRow, &screen)
     }
 
     static func placeholder(_ index: Int, _ state: AppState, _ item: Case, _ result: CaseResult?,
@@ -204,7 +222,7 @@ public enum Views {
     // MARK: Bars and help
 
     static let browserHint = " j/k ↑/↓ move · Enter open · / jump to case · ? help · q quit"
-    static let viewerHint = " n/p ←/→ case · f flicker · d difference · +/- gain · 0 reset · Esc list · ? help · q quit"
+    static let viewerHint = " n/p ←/→ case · z/Z zoom · HJKL pan · c crosshair · f/F flicker · d diff · +/-[] W/L · i invert · 0 reset · Esc list · ? help · q quit"
 
     static func drawStatus(_ state: AppState, _ context: ViewContext, _ screen: inout ScreenBuffer) {
         let statusRow = screen.rows - 2
@@ -232,9 +250,17 @@ public enum Views {
         "Viewer (LOW · ENHANCED · HIGH)",
         "  n/p, →/←       next / previous case",
         "  f              flicker: HIGH in place of ENHANCED",
-        "  d              difference map |ENHANCED−HIGH|",
-        "  + / -          gain up / down (all panels)",
-        "  0              reset gain and panels",
+        "  F              flicker: LOW in place of ENHANCED",
+        "  d              difference map |ENHANCED−HIGH| → |LOW−HIGH| → off",
+        "  + / -          gain (window width) up / down (all panels)",
+        "  [ / ]          level down / up      i  invert",
+        "  z / Z          zoom in / out (×2, nearest neighbour, all panels)",
+        "  H/J/K/L        pan left/down/up/right (all panels)",
+        "  1              fit ⇄ 1:1 (one image pixel per display pixel)",
+        "  c              crosshair on/off; while on, ←↑↓→ move it",
+        "                 and the line under the images reads each pixel",
+        "  m              next model (several --model)   N  N-up layout",
+        "  0              reset gain, level, zoom, pan, crosshair, panels",
         "  Esc, b         back to the list",
         "",
         "Images are gray as recorded; colour is interface only.",

@@ -18,14 +18,25 @@ struct Review: ParsableCommand {
     @Option(help: "A USEnhance folder; default: the embedded demo dataset.", completion: .directory)
     var dataset: String?
 
-    @Option(help: "A generator (safetensors) to enhance each opened case with; without it the enhanced panel stays empty.",
+    @Option(help: "A generator (safetensors) to enhance each opened case with; without it the enhanced panel stays empty. Repeat to compare models (m cycles, N shows all).",
             completion: .file(extensions: ["safetensors"]))
-    var model: String?
+    var model: [String] = []
+
+    @Option(help: "Interface colours: a theme name (reading-room, light, high-contrast) or a .toml file. Default: the config file's theme, else reading-room.")
+    var theme: String?
 
     @OptionGroup var datasetOptions: DatasetOptions
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
+        let paths = AppPaths()
+        let log = AppLog(url: paths.logFile)
+        let config = try effectiveConfig(
+            flags: ConfigValues(theme: theme, threads: modelOptions.threads, dataset: dataset, models: model.isEmpty ? nil : model),
+            paths: paths, log: log)
+        let dataset = config.dataset.value
+        let model = config.models.value.first
+        log.info("start: usreview review (pid \(getpid())), theme \(config.theme.value)")
         let folder: URL
         if let dataset {
             folder = URL(fileURLWithPath: dataset)
@@ -39,7 +50,19 @@ struct Review: ParsableCommand {
             return
         }
         let name = dataset == nil ? "demo dataset" : folder.standardizedFileURL.lastPathComponent
-        ReviewApp(index: index, datasetName: name, modelURL: model.map { URL(fileURLWithPath: $0) },
-                  threads: modelOptions.threads).run()
+        log.info("dataset opened: \(folder.path) (\(index.cases.count) cases)")
+        var app = ReviewApp(index: index, datasetName: name, modelURL: model.map { URL(fileURLWithPath: $0) },
+                            threads: config.threads.value)
+        let (resolvedTheme, themeError) = ThemeLoader.resolve(config.theme.value, folders: themeSearchFolders())
+        app.theme = resolvedTheme
+        app.extraModelURLs = config.models.value.dropFirst().map { URL(fileURLWithPath: $0) }
+        app.log = log
+        app.cacheSize = config.cacheSize.value
+        if let themeError {
+            log.error("\(themeError); using \(Theme.defaultName)")
+            app.startupMessage = "\(themeError) — using \(Theme.defaultName)"
+        }
+        app.run()
+        log.info("quit")
     }
 }

@@ -1,0 +1,290 @@
+import Dataset
+import ReaderStudy
+
+/// The case on screen in study mode, as the views need it: no I/O, no session.
+public struct StudyCaseView: Equatable, Sendable {
+    public var caseID: String
+    public var organ: Organ
+    public var devices: DevicePair
+    /// Left to right, as the study placed them (blinded: REFERENCE, A, B, …).
+    public var panels: [Panel]
+    /// 0-based place in the reader's list.
+    public var position: Int
+    /// 1 for a first answer, more when revising.
+    public var revision: Int
+
+    public init(caseID: String, organ: Organ, devices: DevicePair, panels: [Panel], position: Int, revision: Int) {
+        self.caseID = caseID
+        self.organ = organ
+        self.devices = devices
+        self.panels = panels
+        self.position = position
+        self.revision = revision
+    }
+
+    public var candidateLabels: [String] { panels.filter { !$0.isReference }.map(\.label) }
+}
+
+/// What the run loop must do with the reading session after a key.
+public enum StudyCommand: Equatable, Sendable {
+    /// Store these answers as one answer set and move on.
+    case submit([AnswerSlot: String])
+    /// Leave the case for later.
+    case skip
+}
+
+/// News for the study reducer: keys, the session's replies, background work.
+public enum StudyEvent: Equatable, Sendable {
+    case key(Key)
+    /// The session stored the form (or skipped) and shows this case next (nil: all answered).
+    case moved(to: StudyCaseView?, answers: [AnswerSlot: String], answered: Int, total: Int, message: String)
+    /// The session could not store the form: the message goes to the status bar, the form stays.
+    case commandFailed(String)
+    case work(AppEvent)
+}
+
+/// The whole state of study mode: the case, the rating form, focus, progress. Changed
+/// only by `reduceStudy`, a pure function; the run loop carries out `command`.
+public struct StudyModeState: Equatable, Sendable {
+    public let studyName: String
+    public let reader: String
+    public let blinded: Bool
+    public let questions: [QuestionDefinition]
+    public var current: StudyCaseView?
+    /// The answers on the form, not yet stored.
+    public var answers: [AnswerSlot: String] = [:]
+    /// Index into `slots` of the focused answer place.
+    public var focus = 0
+    public var answered: Int
+    public var total: Int
+    /// A hint under the form (missing answers, how to quit).
+    public var hint: String?
+    /// The status bar's message (a failed submit, "stored").
+    public var statusMessage: String?
+    /// Whether the status message is an error.
+    public var statusIsError = false
+    /// Set by a key; the run loop performs it and answers with `.moved` or `.commandFailed`.
+    public var command: StudyCommand?
+    public var work: [String: CaseWork] = [:]
+    public var showsHelp = false
+    public var wantsQuit = false
+
+    public init(studyName: String, reader: String, blinded: Bool, questions: [QuestionDefinition],
+                current: StudyCaseView?, answers: [AnswerSlot: String] = [:], answered: Int, total: Int) {
+        self.studyName = studyName
+        self.reader = reader
+        self.blinded = blinded
+        self.questions = questions
+        self.current = current
+        self.answers = answers
+        self.answered = answered
+        self.total = total
+    }
+
+    /// Every answer place of the case, in form order: each question once, or once per
+    /// candidate for per-candidate questions (Tab walks this list).
+    public var slots: [AnswerSlot] {
+        guard let current else { return [] }
+        return questions.flatMap { question -> [AnswerSlot] in
+            question.perCase ? [AnswerSlot(question: question.key)]
+                : current.candidateLabels.map { AnswerSlot(question: question.key, panel: $0) }
+        }
+    }
+
+    public var focusedSlot: AnswerSlot? { slots.indices.contains(focus) ? slots[focus] : nil }
+
+    public func question(_ key: String) -> QuestionDefinition? { questions.first { $0.key == key } }
+
+    /// Whether the focused place is a free-text field (keys type into it).
+    public var isEditingText: Bool {
+        guard let slot = focusedSlot, let question = question(slot.question) else { return false }
+        return question.kind == .text
+    }
+
+    /// Required places still empty, in form order.
+    public var missingRequired: [AnswerSlot] {
+        slots.filter { slot in (question(slot.question)?.required ?? false) && (answers[slot] ?? "").isEmpty }
+    }
+
+    /// The place in the list shown as "case n of N": answered cases plus this one.
+    public var displayedNumber: Int { min(answered + 1, total) }
+
+    /// The key that answers `option` of a choice question: its first letter when no
+    /// other option shares it, else its number.
+    public static func choiceKeys(_ options: [String]) -> [Character] {
+        let firsts = options.map { $0.lowercased().first ?? "?" }
+        return options.indices.map { index in
+            let first = firsts[index]
+            return firsts.filter { $0 == first }.count == 1 && first.isLetter ? first : Character(String(index + 1))
+        }
+    }
+
+    public static let quitHint = "q quits: submitted cases are saved; this unsubmitted form is not kept"
+}
+
+/// The next study state after `event`. Pure: the session is driven by the run loop.
+public func reduceStudy(_ state: StudyModeState, _ event: StudyEvent) -> StudyModeState {
+    var next = state
+    switch event {
+    case let .work(appEvent):
+        switch appEvent {
+        case let .progress(id, fraction):
+            if id == next.current?.caseID { next.work[id] = .running(fraction: min(max(fraction, 0), 1)) }
+        case let .finished(id): next.work[id] = .done
+        case let .failed(id, message):
+            next.work[id] = .failed(message)
+            next.statusMessage = "case \(id): \(message)"
+            next.statusIsError = true
+        case let .evicted(id):
+            if case .done = next.work[id] { next.work[id] = nil }
+        case .key: break
+        }
+    case let .moved(to, answers, answered, total, message):
+        next.command = nil
+        next.current = to
+        next.answers = answers
+        next.answered = answered
+        next.total = total
+        next.focus = 0
+        next.hint = nil
+        next.statusMessage = message
+        next.statusIsError = false
+    case let .commandFailed(message):
+        // The form stays as it was, for a retry.
+        next.command = nil
+        next.statusMessage = message
+        next.statusIsError = true
+        next.hint = "not saved: the answers are still on the form; Enter tries again"
+    case let .key(key):
+        reduceStudyKey(&next, key)
+    }
+    return next
+}
+
+private func reduceStudyKey(_ state: inout StudyModeState, _ key: Key) {
+    guard state.command == nil else { return }  // a command is in flight
+    if key == .interrupt {
+        state.wantsQuit = true
+        return
+    }
+    if state.showsHelp {
+        state.showsHelp = false
+        return
+    }
+    let count = state.slots.count
+    switch key {
+    case .character("\t"), .down:
+        if count > 0 { state.focus = (state.focus + 1) % count }
+        return
+    case .backTab, .up:
+        if count > 0 { state.focus = (state.focus + count - 1) % count }
+        return
+    case .enter:
+        submit(&state)
+        return
+    default:
+        break
+    }
+    if state.isEditingText, let slot = state.focusedSlot {
+        switch key {
+        case .escape:
+            // Leave the field: back to the first place still to answer.
+            let missing = state.missingRequired.first
+            state.focus = missing.flatMap { state.slots.firstIndex(of: $0) } ?? 0
+        case .backspace:
+            var text = state.answers[slot] ?? ""
+            if !text.isEmpty { text.removeLast() }
+            state.answers[slot] = text.isEmpty ? nil : text
+        case let .character(character) where !character.isNewline && character.unicodeScalars.allSatisfy({ $0.value >= 32 }):
+            if (state.answers[slot]?.count ?? 0) < 500 { state.answers[slot, default: ""].append(character) }
+        default:
+            break
+        }
+        return
+    }
+    switch key {
+    case .character("q"):
+        state.wantsQuit = true
+    case .character("?"):
+        state.showsHelp = true
+    case .character("s"):
+        guard state.current != nil else { return }
+        state.command = .skip
+        state.hint = nil
+    case .backspace, .character("x"):
+        if let slot = state.focusedSlot { state.answers[slot] = nil }
+    case let .character(character):
+        answerFocused(&state, character)
+    default:
+        break
+    }
+}
+
+private func submit(_ state: inout StudyModeState) {
+    guard state.current != nil else { return }
+    let missing = state.missingRequired
+    if !missing.isEmpty {
+        state.hint = "answer before submitting: " + missing.map(\.description).joined(separator: ", ")
+        if let first = missing.first, let index = state.slots.firstIndex(of: first) { state.focus = index }
+        return
+    }
+    state.hint = nil
+    state.command = .submit(state.answers.filter { !$0.value.isEmpty })
+}
+
+/// Answers the focused place with `character` when it is one of its keys, then moves
+/// to the next place that is not a text field.
+private func answerFocused(_ state: inout StudyModeState, _ character: Character) {
+    guard let slot = state.focusedSlot, let question = state.question(slot.question),
+          let current = state.current else { return }
+    let lower = Character(character.lowercased())
+    var value: String?
+    switch question.kind {
+    case let .likert(points, _), let .relative(points, _):
+        if let digit = character.wholeNumberValue, (1...points).contains(digit) { value = String(digit) }
+    case .yesNo:
+        if lower == "y" { value = "yes" } else if lower == "n" { value = "no" }
+    case let .choice(options):
+        if let index = StudyModeState.choiceKeys(options).firstIndex(of: lower) { value = options[index] }
+    case .preference:
+        value = current.candidateLabels.first { $0.count == 1 && Character($0.lowercased()) == lower }
+    case .ranking:
+        guard let label = current.candidateLabels.first(where: { $0.count == 1 && Character($0.lowercased()) == lower })
+        else { return }
+        var parts = (state.answers[slot] ?? "").split(separator: ">").map(String.init)
+        if parts.count == current.candidateLabels.count { parts = [] }
+        if !parts.contains(label) { parts.append(label) }
+        state.answers[slot] = parts.joined(separator: ">")
+        if parts.count == current.candidateLabels.count { advance(&state) }
+        return
+    case .text:
+        return
+    }
+    guard let value else {
+        state.hint = "keys for this question: " + keyHelp(question, candidates: current.candidateLabels)
+        return
+    }
+    state.answers[slot] = value
+    state.hint = nil
+    advance(&state)
+}
+
+private func advance(_ state: inout StudyModeState) {
+    let slots = state.slots
+    if let next = slots.indices.first(where: { $0 > state.focus && state.question(slots[$0].question)?.kind != .text }) {
+        state.focus = next
+    }
+}
+
+/// The keys that answer `question`, for the form and the hints.
+public func keyHelp(_ question: QuestionDefinition, candidates: [String]) -> String {
+    switch question.kind {
+    case let .likert(points, _), let .relative(points, _): return "1–\(min(points, 9))"
+    case .yesNo: return "y yes · n no"
+    case let .choice(options):
+        return zip(StudyModeState.choiceKeys(options), options).map { "\($0) \($1)" }.joined(separator: " · ")
+    case .text: return "type · Backspace edits · Esc leaves"
+    case .preference: return candidates.map { $0.lowercased() }.joined(separator: "/")
+    case .ranking: return "letters best first (" + candidates.map { $0.lowercased() }.joined(separator: ",") + ")"
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import ReviewTUI
+
+struct Config: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the effective configuration and where each value came from.",
+        discussion: """
+            Settings come from built-in defaults, then the config file \
+            ($XDG_CONFIG_HOME/usreview/config.toml, default ~/.config/usreview/config.toml), \
+            then command-line flags. The file's keys: theme = "reading-room" (a name or a \
+            path), graphics = "auto|sixel|blocks|quadrants|sextants|ascii", threads = N, \
+            dataset = "PATH", models = ["G.safetensors", …], lncc_window = 9, \
+            cache_size = 24. Unknown keys are warnings; bad values are errors. \
+            Also printed: where themes are searched and the log file.
+            """
+    )
+
+    @Option(help: "Show the configuration as `review --theme NAME|PATH` would see it.")
+    var theme: String?
+
+    func run() throws {
+        let paths = AppPaths()
+        let config = try effectiveConfig(flags: ConfigValues(theme: theme), paths: paths)
+        print(config.report())
+        let folders = themeSearchFolders()
+        let (resolved, error) = ThemeLoader.resolve(config.theme.value, folders: folders)
+        print("theme file:  \(resolved.path ?? "(built-in \(Theme.defaultName))")")
+        if let error { print("theme error: \(error) — using \(Theme.defaultName)") }
+        print("theme folders: " + folders.map(\.path).joined(separator: ", "))
+        print("log file:    \(paths.logFile.path)")
+    }
+}
