@@ -32,12 +32,13 @@ public final class Generator: @unchecked Sendable {
     /// come from the tensor names and shapes. F32, F16 and BF16 weights are converted to
     /// F32 once, here. `threads` defaults to every core.
     public static func load(_ url: URL, threads: Int? = nil) throws -> Generator {
+        let threads = max(1, threads ?? ParallelLoop.defaultThreads)
         let file = try SafeTensors.read(url)
         let dict = StateDict(file)
         let network = try GeneratorLoader.network(from: file, dict: dict)
         let formats = dict.dtypes.map(\.rawValue).sorted()
         let format = formats.count == 1 ? "\(formats[0]) weights" : "mixed \(formats.joined(separator: "/")) weights"
-        return Generator(network: network, threads: max(1, threads ?? ParallelLoop.defaultThreads),
+        return Generator(network: network, threads: threads,
                          metadata: file.metadata, parameterCount: dict.parameterCount, weightFormat: format)
     }
 
@@ -95,7 +96,7 @@ public final class Generator: @unchecked Sendable {
         defer { lock.unlock() }
         try cancellation.map { if $0.isCancelled { throw EnhancerError.cancelled } }
         BLAS.useThreads(threads)
-        let loop = ParallelLoop(threads: Int(ProcessInfo.processInfo.environment["EB_LOOP"] ?? "") ?? threads) // TEMP
+        let loop = ParallelLoop(threads: threads)
         let context = RunContext(loop: loop, workspace: workspace,
                                  totalWork: network.multiplyAdds(height: paddedHeight, width: paddedWidth),
                                  progress: progress, cancellation: cancellation)
@@ -115,6 +116,13 @@ public final class Generator: @unchecked Sendable {
         let result = GrayImage(width: width, height: height, pixels: pixels)
         progress?(1)
         return EnhancedImage(image: result, raw: raw)
+    }
+
+    /// Floats held in work buffers (kept between runs, grown to the largest image so far).
+    var workspaceFloatCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return workspace.floatCount
     }
 
     /// The smallest side `enhance` accepts.
@@ -164,7 +172,12 @@ public final class Generator: @unchecked Sendable {
         }
         let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             raw.withUnsafeBufferPointer { values in
-                for i in 0..<count { buffer[i] = GrayImage.quantize((values[i] + 1) * 127.5) }
+                // GrayImage.quantize, in a form the compiler vectorises: round half up by
+                // truncating v + 0.5 (v > 0 here), clamp, NaN to 0.
+                for i in 0..<count {
+                    let v = (values[i] + 1) * 127.5
+                    buffer[i] = v > 0 ? (v < 255 ? UInt8(truncatingIfNeeded: Int32(v + 0.5)) : 255) : 0
+                }
             }
             initialized = count
         }

@@ -29,6 +29,27 @@ final class GoldenTests: XCTestCase {
         XCTAssertLessThanOrEqual(levels.max() ?? 99, 1, "\(tag) 8-bit output", file: file, line: line)
     }
 
+    /// The Winograd layers (only used by wider networks) against the same references, forced
+    /// onto every 4×4 layer of the small golden UNets, down to the 1×1 innermost level.
+    func testWinogradLayersMatchPyTorch() throws {
+        for tag in ["unet_ngf8_256_f32", "unet_ngf4_128_bf16"] {
+            let file = try SafeTensors.read(fixtureURL("\(tag).safetensors"))
+            guard let unet = try GeneratorLoader.network(from: file, dict: StateDict(file)) as? UNetGenerator else {
+                return XCTFail("not a UNet")
+            }
+            let input = try PNGCodec.read(fixtureURL("\(tag)_input.png"))
+            let expected = try SafeTensors.read(fixtureURL("\(tag)_io.safetensors")).floats("output")
+            for tile in [2, 4] {
+                let generator = Generator(network: unet.withWinogradLayers(forcingTile: tile), threads: 2, metadata: [:],
+                                          parameterCount: 0, weightFormat: "")
+                let raw = try generator.enhance(input).raw
+                let maxError = zip(raw, expected).map { abs($0 - $1) }.max() ?? .infinity
+                print("\(tag), Winograd F(\(tile)×\(tile), 2×2) everywhere: max |Swift − PyTorch| = \(maxError)")
+                XCTAssertLessThanOrEqual(maxError, 2e-4, "\(tag) tile \(tile)")
+            }
+        }
+    }
+
     func testUNetNgf8F32() throws {
         try check("unet_ngf8_256_f32", summary: "UNet, 8 down-samplings, ngf 8, 1→1 channels, F32 weights")
     }

@@ -7,7 +7,7 @@ enum GeneratorLoader {
     static func network(from file: SafeTensorsFile, dict: StateDict) throws -> any GeneratorNetwork {
         let network: any GeneratorNetwork
         if dict.hasKey(startingWith: "model.model.") {
-            network = try unet(dict)
+            network = try unet(dict).withWinogradLayers()
         } else if dict.keys.contains(where: { $0.hasPrefix("model.") && $0.dropFirst(6).first?.isNumber == true }) {
             network = try resnet(dict)
         } else {
@@ -33,7 +33,7 @@ enum GeneratorLoader {
         let submodule = try unetBlock(dict, prefix: "\(prefix)1.model.", depth: 1, outerChannels: down.outChannels)
         let up = try dict.convTranspose("\(prefix)3", inChannels: 2 * down.outChannels, kernel: 4, stride: 2, padding: 1)
         return UNetGenerator(outermost: UNetSkipBlock(position: .outermost, depth: 0, down: down, up: up,
-                                                      submodule: submodule)).withWinogradLayers()
+                                                      submodule: submodule))
     }
 
     private static func unetBlock(_ dict: StateDict, prefix: String, depth: Int, outerChannels: Int) throws -> UNetSkipBlock {

@@ -2,9 +2,12 @@
 /// the innermost (1×1 at 2^downs), each halving the size on the way down and doubling it
 /// on the way up, with the block's input concatenated to its output across the gap.
 ///
-///     x ─ conv ─┬─ LReLU ─ conv ─ IN ─┬─ … ─┬─ ReLU ─ convT ─ IN ─┐        ┌─ ReLU ─ convT ─ tanh
-///               │                     │     │                     concat ───┘
-///               └──────────────────── skip (the block's input) ───┘
+///     image ─ conv ─┬──────────────────────────────────────────── concat ─ ReLU ─ convT ─ tanh
+///                   └─ LReLU ─ conv ─ IN ─┬─────────── concat ─ ReLU ─ convT ─ IN ─┘
+///                                         └─ LReLU ─ … ─┘
+///
+/// Each `┬ … concat` is one `UNetSkipBlock`: its input goes down a level and comes back
+/// concatenated (channels) with what the level below made of it.
 struct UNetGenerator: GeneratorNetwork {
     let outermost: UNetSkipBlock
 
@@ -22,11 +25,16 @@ struct UNetGenerator: GeneratorNetwork {
         outermost.multiplyAdds(height: height, width: width)
     }
 
-    /// The same network with Winograd layers wherever `WinogradF22.pays` says so for an
+    /// The same network with Winograd layers wherever `Winograd.tile` says it pays for an
     /// input of the native size, 2^downs (the size the generator was built around; other
     /// sizes run the same layers, correctly, if perhaps not at their fastest).
     func withWinogradLayers() -> UNetGenerator {
         UNetGenerator(outermost: outermost.withWinogradLayers(side: sizeMultiple))
+    }
+
+    /// Every 4×4 stride-2 layer by Winograd with tile m, whatever the cost (for tests).
+    func withWinogradLayers(forcingTile tile: Int) -> UNetGenerator {
+        UNetGenerator(outermost: outermost.withWinogradLayers(side: sizeMultiple, forcingTile: tile))
     }
 
     func run(_ input: UnsafePointer<Float>, height: Int, width: Int, into output: UnsafeMutablePointer<Float>,
@@ -68,16 +76,15 @@ final class UNetSkipBlock: Sendable {
 
     /// This block and those inside it with Winograd layers where they pay; `side` is the
     /// block's input side. Both of its layers work at side/2 (down's output, up's input).
-    func withWinogradLayers(side: Int) -> UNetSkipBlock {
+    func withWinogradLayers(side: Int, forcingTile forced: Int? = nil) -> UNetSkipBlock {
         let inner = side / 2
-        let fastDown = down.supportsWinograd
-            && WinogradF22.pays(inChannels: down.inChannels, outChannels: down.outChannels, side: inner)
-        let fastUp = up.supportsWinograd
-            && WinogradF22.pays(inChannels: up.inChannels, outChannels: up.outChannels, side: inner)
-        return UNetSkipBlock(position: position, depth: depth, down: fastDown ? down.usingWinograd() : down,
-                             up: fastUp ? up.usingWinograd() : up,
-                             submodule: submodule?.withWinogradLayers(side: inner))
+        let downTile = forced ?? Winograd.tile(inChannels: down.inChannels, outChannels: down.outChannels, side: inner)
+        let upTile = forced ?? Winograd.tile(inChannels: up.inChannels, outChannels: up.outChannels, side: inner)
+        return UNetSkipBlock(position: position, depth: depth, down: downTile.map { down.usingWinograd(tile: $0) } ?? down,
+                             up: upTile.map { up.usingWinograd(tile: $0) } ?? up,
+                             submodule: submodule?.withWinogradLayers(side: inner, forcingTile: forced))
     }
+
     /// Down-samplings from this block inwards.
     var depthBelow: Int { 1 + (submodule?.depthBelow ?? 0) }
     var parameterCount: Int { down.parameterCount + up.parameterCount + (submodule?.parameterCount ?? 0) }

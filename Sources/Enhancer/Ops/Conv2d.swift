@@ -25,7 +25,7 @@ public struct Conv2d: Sendable {
     /// `[O]`, or nil for a convolution without bias.
     let bias: FloatBuffer?
     /// For 4×4, stride-2, padding-1 layers: the same convolution by Winograd F(2×2, 2×2).
-    let winograd: WinogradF22?
+    let winograd: Winograd?
 
     /// A convolution from PyTorch tensors: `weight` of `shape` `[O, I, kh, kw]`, row-major,
     /// and `bias` of `O` values (or nil).
@@ -39,7 +39,7 @@ public struct Conv2d: Sendable {
     }
 
     init(weight: FloatBuffer?, shape: [Int], bias: FloatBuffer?, stride: Int, padding: Int, paddingMode: PaddingMode,
-         winograd: WinogradF22? = nil) {
+         winograd: Winograd? = nil) {
         precondition(stride >= 1 && padding >= 0, "Conv2d needs stride ≥ 1 and padding ≥ 0")
         precondition(weight != nil || winograd != nil, "Conv2d needs weights")
         outChannels = shape[0]
@@ -59,11 +59,11 @@ public struct Conv2d: Sendable {
         kernelHeight == 4 && kernelWidth == 4 && stride == 2 && padding == 1 && paddingMode == .zeros
     }
 
-    /// The same layer computed by Winograd F(2×2, 2×2) (9/16 of the multiply-adds); the
-    /// transformed weights replace the plain ones, 2.25 times their size.
-    func usingWinograd() -> Conv2d {
+    /// The same layer computed by Winograd F(m×m, 2×2) (`tile` = m: 2 or 4); the transformed
+    /// weights replace the plain ones ((m + 1)²/16 times their size).
+    func usingWinograd(tile: Int) -> Conv2d {
         guard supportsWinograd, winograd == nil, let weight else { return self }
-        let fast = WinogradF22(downConvolution: weight.pointer, outChannels: outChannels, inChannels: inChannels)
+        let fast = Winograd(tile: tile, downConvolution: weight.pointer, outChannels: outChannels, inChannels: inChannels)
         return Conv2d(weight: nil, shape: [outChannels, inChannels, 4, 4], bias: bias, stride: 2, padding: 1,
                       paddingMode: .zeros, winograd: fast)
     }
@@ -121,17 +121,7 @@ public struct Conv2d: Sendable {
         let (outHeight, outWidth) = outputSize(height: height, width: width)
         let outPlane = outHeight * outWidth
         if let winograd {
-            let (tilesY, tilesX) = ((outHeight + 1) / 2, (outWidth + 1) / 2)
-            let tiles = tilesY * tilesX
-            let transformed = workspace.buffer(.winogradInput, count: 9 * winograd.inChannels * tiles)
-            let products = workspace.buffer(.winogradProducts, count: 9 * outChannels * tiles)
-            WinogradF22.transformDownInput(x, channels: inChannels, height: height, width: width,
-                                           tilesY: tilesY, tilesX: tilesX, into: transformed, workspace: workspace,
-                                           loop: loop)
-            winograd.multiply(transformed, tiles: tiles, into: products)
-            WinogradF22.transformOutputs(products, outChannels: outChannels, tilesY: tilesY, tilesX: tilesX,
-                                         gridHeight: outHeight, gridWidth: outWidth, into: y, outPlane: outPlane,
-                                         outWidth: outWidth, step: 1, offsetY: 0, offsetX: 0, loop: loop)
+            winograd.downConvolution(x, height: height, width: width, into: y, workspace: workspace, loop: loop)
             return
         }
         let weight = weight!

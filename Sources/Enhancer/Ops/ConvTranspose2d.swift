@@ -18,7 +18,7 @@ struct ConvTranspose2d: Sendable {
     /// `[O]` or nil.
     let bias: FloatBuffer?
     /// For 4×4, stride-2, padding-1 layers: Winograd F(2×2, 2×2) per output parity (2·py + px).
-    let winograd: [WinogradF22]?
+    let winograd: [Winograd]?
 
     /// `weight` in PyTorch's layout `[I, O, k, k]`.
     init(weight: FloatBuffer, shape: [Int], bias: FloatBuffer?, stride: Int, padding: Int, outputPadding: Int = 0) {
@@ -37,7 +37,7 @@ struct ConvTranspose2d: Sendable {
         winograd = nil
     }
 
-    private init(_ layer: ConvTranspose2d, winograd: [WinogradF22]) {
+    private init(_ layer: ConvTranspose2d, winograd: [Winograd]) {
         inChannels = layer.inChannels
         outChannels = layer.outChannels
         kernelSize = layer.kernelSize
@@ -52,13 +52,13 @@ struct ConvTranspose2d: Sendable {
     /// Whether `usingWinograd()` applies: the UNet's 4×4, stride-2, padding-1 shape.
     var supportsWinograd: Bool { kernelSize == 4 && stride == 2 && padding == 1 && outputPadding == 0 }
 
-    /// The same layer computed by Winograd F(2×2, 2×2) per output parity (9/16 of the
-    /// multiply-adds); the transformed weights replace the plain ones, 2.25 times their size.
-    func usingWinograd() -> ConvTranspose2d {
+    /// The same layer computed by Winograd F(m×m, 2×2) per output parity (`tile` = m: 2 or
+    /// 4); the transformed weights replace the plain ones ((m + 1)²/16 times their size).
+    func usingWinograd(tile: Int) -> ConvTranspose2d {
         guard supportsWinograd, winograd == nil, let transposedWeight else { return self }
         let parities = (0..<4).map { parity in
-            WinogradF22(upConvolutionTransposedWeight: transposedWeight.pointer, outChannels: outChannels,
-                        inChannels: inChannels, parityY: parity / 2, parityX: parity % 2)
+            Winograd(tile: tile, upConvolutionTransposedWeight: transposedWeight.pointer, outChannels: outChannels,
+                     inChannels: inChannels, parityY: parity / 2, parityX: parity % 2)
         }
         return ConvTranspose2d(self, winograd: parities)
     }
@@ -78,8 +78,8 @@ struct ConvTranspose2d: Sendable {
     func forward(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
                  workspace: Workspace, loop: ParallelLoop) {
         if let winograd {
-            WinogradF22.upConvolution(x, channels: inChannels, height: height, width: width, parities: winograd,
-                                      into: y, workspace: workspace, loop: loop)
+            Winograd.upConvolution(x, height: height, width: width, parities: winograd, into: y, workspace: workspace,
+                                   loop: loop)
             return
         }
         let transposedWeight = transposedWeight!
@@ -108,71 +108,77 @@ struct ConvTranspose2d: Sendable {
         let (outHeight, outWidth) = outputSize(height: height, width: width)
         let (k, s, p) = (kernelSize, stride, padding)
         let plane = height * width
-        let evenSplit = k == 2 * s && s == 2 && p == 1 && outWidth == 2 * width
+        let upsampling = k == 4 && s == 2 && p == 1 && outWidth == 2 * width
         loop.forEach(channels.count * outHeight, itemCost: 2 * k * outWidth) { rows in
             for row in rows {
                 let o = row / outHeight
                 let oy = row % outHeight
                 let output = y + ((channels.lowerBound + o) * outHeight + oy) * outWidth
-                var first = true
-                for ky in 0..<k {
+                // The kernel row ky reaches this output row from input row (oy + p − ky)/s.
+                func taps(_ ky: Int) -> UnsafePointer<Float>? {
                     let t = oy + p - ky
-                    guard t >= 0, t % s == 0, t / s < height else { continue }
-                    let taps = columns + (o * k + ky) * k * plane + (t / s) * width
-                    if evenSplit {
-                        Self.foldRowStride2Kernel4(taps, plane: plane, width: width, into: output, accumulate: !first)
-                    } else {
-                        if first { output.update(repeating: 0, count: outWidth) }
-                        for kx in 0..<k {
-                            let source = taps + kx * plane
-                            // Input columns that land inside the output row: ix·s − p + kx ∈ [0, Wo).
-                            let firstIx = max(0, (p - kx + s - 1) / s)
-                            let endIx = min(width, floorDivide(outWidth - 1 + p - kx, s) + 1)
-                            guard firstIx < endIx else { continue }
-                            var ox = firstIx * s - p + kx
-                            for ix in firstIx..<endIx {
-                                output[ox] += source[ix]
-                                ox += s
-                            }
+                    guard t >= 0, t % s == 0, t / s < height else { return nil }
+                    return columns + (o * k + ky) * k * plane + (t / s) * width
+                }
+                if upsampling {
+                    // Rows of one parity meet kernel rows 1 and 3 (even) or 0 and 2 (odd).
+                    let first = (oy + 1) % 2
+                    if let a = taps(first), let b = taps(first + 2) {
+                        Self.foldUpsamplingRow(a, b, plane: plane, width: width, into: output)
+                        continue
+                    }
+                }
+                output.update(repeating: 0, count: outWidth)
+                for ky in 0..<k {
+                    guard let kernelRow = taps(ky) else { continue }
+                    for kx in 0..<k {
+                        let source = kernelRow + kx * plane
+                        // Input columns that land inside the output row: ix·s − p + kx ∈ [0, Wo).
+                        let firstIx = max(0, (p - kx + s - 1) / s)
+                        let endIx = min(width, floorDivide(outWidth - 1 + p - kx, s) + 1)
+                        guard firstIx < endIx else { continue }
+                        var ox = firstIx * s - p + kx
+                        for ix in firstIx..<endIx {
+                            output[ox] += source[ix]
+                            ox += s
                         }
                     }
-                    first = false
                 }
-                if first { output.update(repeating: 0, count: outWidth) }
             }
         }
     }
 
-    /// One kernel row's contribution for k = 4, s = 2, p = 1 (the UNet's up-sampling):
-    /// `out[2m] += c1[m] + c3[m − 1]` and `out[2m + 1] += c2[m] + c0[m + 1]`, where `cj` is the
-    /// column row of tap kx = j. Each output is written once per kernel row, no zeroing.
+    /// One output row of the UNet's up-sampling (k = 4, s = 2, p = 1), which two kernel rows
+    /// `a` and `b` reach: with `cj` the column row of tap kx = j,
+    /// `out[2m] = c1[m] + c3[m − 1]` and `out[2m + 1] = c2[m] + c0[m + 1]`, summed over both.
+    /// Written once, four pairs at a time.
     @inline(__always)
-    private static func foldRowStride2Kernel4(_ taps: UnsafePointer<Float>, plane: Int, width: Int,
-                                              into output: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        let (c0, c1, c2, c3) = (taps, taps + plane, taps + 2 * plane, taps + 3 * plane)
-        let last = width - 1
-        if accumulate {
-            output[0] += c1[0]
-            output[1] += c2[0] + (last > 0 ? c0[1] : 0)
-            if last > 0 {
-                for m in 1..<last {
-                    output[2 * m] += c1[m] + c3[m - 1]
-                    output[2 * m + 1] += c2[m] + c0[m + 1]
-                }
-                output[2 * last] += c1[last] + c3[last - 1]
-                output[2 * last + 1] += c2[last]
-            }
-        } else {
-            output[0] = c1[0]
-            output[1] = c2[0] + (last > 0 ? c0[1] : 0)
-            if last > 0 {
-                for m in 1..<last {
-                    output[2 * m] = c1[m] + c3[m - 1]
-                    output[2 * m + 1] = c2[m] + c0[m + 1]
-                }
-                output[2 * last] = c1[last] + c3[last - 1]
-                output[2 * last + 1] = c2[last]
-            }
+    private static func foldUpsamplingRow(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, plane: Int, width: Int,
+                                          into output: UnsafeMutablePointer<Float>) {
+        let (a0, a1, a2, a3) = (a, a + plane, a + 2 * plane, a + 3 * plane)
+        let (b0, b1, b2, b3) = (b, b + plane, b + 2 * plane, b + 3 * plane)
+        @inline(__always) func even(_ m: Int) -> Float {
+            a1[m] + b1[m] + (m > 0 ? a3[m - 1] + b3[m - 1] : 0)
+        }
+        @inline(__always) func odd(_ m: Int) -> Float {
+            a2[m] + b2[m] + (m + 1 < width ? a0[m + 1] + b0[m + 1] : 0)
+        }
+        output[0] = even(0)
+        output[1] = odd(0)
+        var m = 1
+        while m + 4 < width {
+            let e = load4(a1 + m) + load4(b1 + m) + load4(a3 + m - 1) + load4(b3 + m - 1)
+            let o = load4(a2 + m) + load4(b2 + m) + load4(a0 + m + 1) + load4(b0 + m + 1)
+            let low = SIMD4(e[0], o[0], e[1], o[1])
+            let high = SIMD4(e[2], o[2], e[3], o[3])
+            store4(low, output + 2 * m)
+            store4(high, output + 2 * m + 4)
+            m += 4
+        }
+        while m < width {
+            output[2 * m] = even(m)
+            output[2 * m + 1] = odd(m)
+            m += 1
         }
     }
 }

@@ -1,4 +1,4 @@
-/// Winograd's minimal filtering F(2×2, 2×2) for the UNet's 4×4, stride-2, padding-1 layers.
+/// Winograd's minimal filtering F(m×m, 2×2) for the UNet's 4×4, stride-2, padding-1 layers.
 ///
 /// Both of those layers are 2×2, stride-1 correlations in disguise:
 ///
@@ -7,151 +7,386 @@
 /// - the transposed convolution is four 2×2 correlations of its zero-padded input, one per
 ///   output parity (py, px) (the sub-pixel decomposition).
 ///
-/// F(2×2, 2×2) computes a 2×2 output tile from a 3×3 input tile with 9 multiplications
-/// instead of 16: `Y = Aᵀ[(G K Gᵀ) ⊙ (Bᵀ D B)]A` with
-///
-///     Bᵀ = | 1 −1  0 |    G = | 1 0 |    Aᵀ = | 1 1 0 |
-///          | 0  1  0 |        | 1 1 |         | 0 1 1 |
-///          | 0 −1  1 |        | 0 1 |
-///
-/// so across channels each of the 9 tile positions is one SGEMM, `M[ab] = U[ab] · V[ab]`,
-/// and the layer costs 9/16 of the direct multiply-adds. The transforms are sums and
-/// differences only, so the float rounding stays that of the direct method, near enough.
-struct WinogradF22: Sendable {
+/// F(m×m, 2×2) computes an m×m output tile from an n×n input tile (n = m + 1) with n²
+/// multiplications instead of 4m²: `Y = Aᵀ[(G K Gᵀ) ⊙ (Bᵀ D B)]A`. Across channels each of
+/// the n² tile positions is one SGEMM, `M[ab] = U[ab] · V[ab]`, so a layer costs 9/16
+/// (m = 2) or 25/64 (m = 4) of the direct multiply-adds. The matrices are in
+/// `WinogradTile2` and `WinogradTile4`; their Bᵀ and Aᵀ have small integer entries, so the
+/// data transforms add little rounding (the fractions sit in G, applied to the weights once).
+struct Winograd: Sendable {
+    /// The output tile side m: 2 or 4.
+    let tile: Int
     let inChannels: Int
     let outChannels: Int
-    /// `U[ab][o][c] = (G K[o, c] Gᵀ)[a][b]`, ab = 3a + b.
+    /// `U[ab][o][c] = (G K[o, c] Gᵀ)[a][b]`, ab = n·a + b.
     let transformedKernel: FloatBuffer
 
-    /// Whether a 4×4 stride-2 layer between these channel counts, whose small side (the
-    /// down convolution's output, the transposed one's input) is `side`, runs faster by
-    /// Winograd: the GEMMs must be wide enough (many tiles) and the channels many enough
-    /// that the transforms stay cheap beside them.
-    static func pays(inChannels: Int, outChannels: Int, side: Int) -> Bool {
-        // Measured on the ngf 16 and ngf 64 UNets: below 64 channels or a 16-pixel side the
-        // transforms and the narrower GEMMs cost more than the 7/16 of the products saved.
-        side >= 16 && min(inChannels, outChannels) >= 64
+    var inputTile: Int { tile + 1 }
+
+    /// The tile for a 4×4 stride-2 layer between these channel counts whose small side (the
+    /// down convolution's output, the transposed one's input) is `side`, or nil when the
+    /// direct method is faster. Measured on the ngf 16 and ngf 64 UNets, 1 and 2 threads:
+    /// below 64 channels or a 16-pixel side the transforms and the narrower GEMMs cost more
+    /// than the products saved; m = 4 needs 32 pixels (8 tiles a side) to keep its GEMMs wide.
+    static func tile(inChannels: Int, outChannels: Int, side: Int) -> Int? {
+        guard min(inChannels, outChannels) >= 64 else { return nil }
+        return side >= 32 ? 4 : side >= 16 ? 2 : nil
     }
 
     /// `kernel(o, c, a, b)` is the 2×2 correlation kernel.
-    init(outChannels: Int, inChannels: Int, kernel: (Int, Int, Int, Int) -> Float) {
+    init(tile: Int, outChannels: Int, inChannels: Int, kernel: (Int, Int, Int, Int) -> Float) {
+        precondition(tile == 2 || tile == 4, "Winograd tiles are 2 or 4")
+        self.tile = tile
         self.inChannels = inChannels
         self.outChannels = outChannels
+        let n = tile + 1
         let matrix = outChannels * inChannels
-        transformedKernel = FloatBuffer(count: 9 * matrix)
+        transformedKernel = FloatBuffer(count: n * n * matrix)
         let u = transformedKernel.pointer
+        let g = tile == 2 ? WinogradTile2.g : WinogradTile4.g
         for o in 0..<outChannels {
             for c in 0..<inChannels {
                 let (k00, k01, k10, k11) = (kernel(o, c, 0, 0), kernel(o, c, 0, 1), kernel(o, c, 1, 0), kernel(o, c, 1, 1))
-                // G K Gᵀ: rows (k0, k0 + k1, k1) of the kernel's rows, then the same on columns.
                 let at = u + o * inChannels + c
-                at[0] = k00
-                at[matrix] = k00 + k01
-                at[2 * matrix] = k01
-                at[3 * matrix] = k00 + k10
-                at[4 * matrix] = (k00 + k01) + (k10 + k11)
-                at[5 * matrix] = k01 + k11
-                at[6 * matrix] = k10
-                at[7 * matrix] = k10 + k11
-                at[8 * matrix] = k11
+                for a in 0..<n {
+                    // Row a of G K: a combination of the kernel's two rows.
+                    let (r0, r1) = (g[a].0 * k00 + g[a].1 * k10, g[a].0 * k01 + g[a].1 * k11)
+                    for b in 0..<n { at[(a * n + b) * matrix] = g[b].0 * r0 + g[b].1 * r1 }
+                }
             }
         }
     }
 
-    /// `products[ab][O × tiles] = U[ab] · transformed[ab][C × tiles]`: the 9 SGEMMs.
+    /// `products[ab][O × tiles] = U[ab] · transformed[ab][C × tiles]`: the n² SGEMMs.
     func multiply(_ transformed: UnsafePointer<Float>, tiles: Int, into products: UnsafeMutablePointer<Float>) {
         let matrix = outChannels * inChannels
-        for ab in 0..<9 {
+        for ab in 0..<(inputTile * inputTile) {
             BLAS.gemm(m: outChannels, n: tiles, k: inChannels,
                       a: transformedKernel.pointer + ab * matrix, lda: inChannels,
                       b: transformed + ab * inChannels * tiles, ldb: tiles,
                       c: products + ab * outChannels * tiles, ldc: tiles)
         }
     }
+}
 
-    /// Bᵀ D B for the 3×3 tiles `d[i][j] = rows[i][j][t]`, t over `count` tiles, written to
-    /// `v[(3a + b)·planeStride + t]`. The row transform is (d0 − d1, d1, d2 − d1), then the
-    /// same down the columns. Eight tiles at a time in explicit vectors: with 18 pointers
-    /// the compiler would not prove them apart to vectorise on its own.
-    @inline(__always)
-    static func transformTiles(_ d: TileRows, count: Int, into v: UnsafeMutablePointer<Float>, planeStride: Int) {
-        var t = 0
-        while t + 8 <= count {
-            let r00 = load8(d.0, t) - load8(d.1, t), r01 = load8(d.1, t), r02 = load8(d.2, t) - load8(d.1, t)
-            let r10 = load8(d.3, t) - load8(d.4, t), r11 = load8(d.4, t), r12 = load8(d.5, t) - load8(d.4, t)
-            let r20 = load8(d.6, t) - load8(d.7, t), r21 = load8(d.7, t), r22 = load8(d.8, t) - load8(d.7, t)
-            store8(r00 - r10, v, t); store8(r01 - r11, v + planeStride, t); store8(r02 - r12, v + 2 * planeStride, t)
-            store8(r10, v + 3 * planeStride, t); store8(r11, v + 4 * planeStride, t); store8(r12, v + 5 * planeStride, t)
-            store8(r20 - r10, v + 6 * planeStride, t); store8(r21 - r11, v + 7 * planeStride, t)
-            store8(r22 - r12, v + 8 * planeStride, t)
-            t += 8
-        }
-        while t < count {
-            let r00 = d.0[t] - d.1[t], r01 = d.1[t], r02 = d.2[t] - d.1[t]
-            let r10 = d.3[t] - d.4[t], r11 = d.4[t], r12 = d.5[t] - d.4[t]
-            let r20 = d.6[t] - d.7[t], r21 = d.7[t], r22 = d.8[t] - d.7[t]
-            v[t] = r00 - r10; v[planeStride + t] = r01 - r11; v[2 * planeStride + t] = r02 - r12
-            v[3 * planeStride + t] = r10; v[4 * planeStride + t] = r11; v[5 * planeStride + t] = r12
-            v[6 * planeStride + t] = r20 - r10; v[7 * planeStride + t] = r21 - r11; v[8 * planeStride + t] = r22 - r12
-            t += 1
+// MARK: - The two layers
+
+extension Winograd {
+    /// Space-to-depth kernel of a 4×4 stride-2 convolution with weight `[O, C, 4, 4]`:
+    /// input channel (c, u, v) = 4c + 2u + v, tap (a, b) ↔ weight tap (2a + u, 2b + v).
+    init(tile: Int, downConvolution weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int) {
+        self.init(tile: tile, outChannels: outChannels, inChannels: 4 * inChannels) { o, phaseChannel, a, b in
+            let (c, u, v) = (phaseChannel / 4, (phaseChannel / 2) % 2, phaseChannel % 2)
+            return weight[((o * inChannels + c) * 4 + 2 * a + u) * 4 + 2 * b + v]
         }
     }
 
-    typealias TileRows = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
-                          UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
-                          UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)
+    /// Parity (py, px) kernel of a 4×4 stride-2 padding-1 transposed convolution, from its
+    /// transposed weight `Wᵀ[(o·4 + ky)·4 + kx][c]`: tap (a, b) ↔ (ky, kx) = (3 − py − 2a, 3 − px − 2b).
+    init(tile: Int, upConvolutionTransposedWeight weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
+         parityY py: Int, parityX px: Int) {
+        self.init(tile: tile, outChannels: outChannels, inChannels: inChannels) { o, c, a, b in
+            weight[((o * 4 + 3 - py - 2 * a) * 4 + 3 - px - 2 * b) * inChannels + c]
+        }
+    }
 
-    /// Aᵀ M A for every tile: grid output (2ty + r, 2tx + s) is the sum of the products at
-    /// a ∈ {r, r + 1}, b ∈ {s, s + 1}. Grid position (Y, X) of channel o is stored at
-    /// `y[o·outPlane + (Y·step + offsetY)·outWidth + X·step + offsetX]`; positions at or
-    /// beyond `gridHeight × gridWidth` (odd sizes) are dropped.
-    static func transformOutputs(_ products: UnsafePointer<Float>, outChannels: Int, tilesY: Int, tilesX: Int,
-                                 gridHeight: Int, gridWidth: Int,
-                                 into y: UnsafeMutablePointer<Float>, outPlane: Int, outWidth: Int,
-                                 step: Int, offsetY: Int, offsetX: Int, loop: ParallelLoop) {
-        let tiles = tilesY * tilesX
-        let plane = outChannels * tiles
-        loop.forEach(outChannels, itemCost: 13 * tiles) { channels in
-            // The tile row's outputs: top-left, top-right, bottom-left, bottom-right of each tile.
-            let corners = UnsafeMutablePointer<Float>.allocate(capacity: 4 * tilesX)
-            defer { corners.deallocate() }
-            let (topLeft, topRight) = (corners, corners + tilesX)
-            let (bottomLeft, bottomRight) = (corners + 2 * tilesX, corners + 3 * tilesX)
-            for o in channels {
-                for ty in 0..<tilesY {
-                    let m = UnsafePointer(products + o * tiles + ty * tilesX)
+    /// The down convolution x `[C, H, W]` → y `[O, H/2, W/2]`. Phase image (u, v) of channel
+    /// c is `P[i][j] = x[2i + u − 1][2j + v − 1]`; tile (ty, tx) reads P rows and columns
+    /// m·t … m·t + m, that is x rows 2m·ty + 2d + u − 1 (d = 0 … m), and the same for columns.
+    func downConvolution(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
+                         workspace: Workspace, loop: ParallelLoop) {
+        let channels = inChannels / 4
+        let (outHeight, outWidth) = (height / 2, width / 2)
+        let (tilesY, tilesX) = ((outHeight + tile - 1) / tile, (outWidth + tile - 1) / tile)
+        let phases = PhasePlanes(channels: channels, stride: 2 * tile, tiles: tilesX, height: height,
+                                 workspace: workspace)
+        phases.fill(from: x, channels: channels, width: width, loop: loop)
+        let layout = TileLayout(tile: tile, tilesY: tilesY, tilesX: tilesX)
+        let transformed = workspace.buffer(.winogradInput, count: layout.positions * inChannels * layout.tiles)
+        let products = workspace.buffer(.winogradProducts, count: layout.positions * outChannels * layout.tiles + 8)
+        loop.forEach(inChannels, itemCost: 2 * layout.positions * layout.tiles) { range in
+            let scratch = TileScratch(layout)
+            defer { scratch.deallocate() }
+            for phaseChannel in range {
+                let (c, u, v) = (phaseChannel / 4, (phaseChannel / 2) % 2, phaseChannel % 2)
+                // P column m·tx + j is x column 2m·tx + 2j + v − 1.
+                let columns = (0...tile).map { phases.columnOffset(2 * $0 + v - 1) }
+                layout.transformInputChannel(
+                    row: { ty, d in phases.row(channel: c, 2 * tile * ty + 2 * d + u - 1) }, columns: columns,
+                    into: transformed + phaseChannel * layout.tiles, planeStride: inChannels * layout.tiles,
+                    scratch: scratch)
+            }
+        }
+        multiply(transformed, tiles: layout.tiles, into: products)
+        loop.forEach(outChannels, itemCost: 2 * layout.positions * layout.tiles) { range in
+            let scratch = TileScratch(layout)
+            defer { scratch.deallocate() }
+            for o in range {
+                layout.transformOutputChannel(products + o * layout.tiles, planeStride: outChannels * layout.tiles,
+                                              gridHeight: outHeight, gridWidth: outWidth,
+                                              into: y + o * outHeight * outWidth, outWidth: outWidth,
+                                              step: 1, offsetY: 0, offsetX: 0, scratch: scratch)
+            }
+        }
+    }
+
+    /// The transposed convolution x `[C, H, W]` → y `[O, 2H, 2W]` by one plan per output
+    /// parity (2·py + px). Parity output (i, j) reads the zero-padded input at
+    /// (i + py + a, j + px + b), so tile (ty, tx) reads x rows m·ty + py + d − 1 (d = 0 … m)
+    /// and the same for columns.
+    static func upConvolution(_ x: UnsafePointer<Float>, height: Int, width: Int, parities: [Winograd],
+                              into y: UnsafeMutablePointer<Float>, workspace: Workspace, loop: ParallelLoop) {
+        let (tile, channels, outChannels) = (parities[0].tile, parities[0].inChannels, parities[0].outChannels)
+        let (tilesY, tilesX) = ((height + tile - 1) / tile, (width + tile - 1) / tile)
+        let phases = PhasePlanes(channels: channels, stride: tile, tiles: tilesX, height: height, workspace: workspace)
+        phases.fill(from: x, channels: channels, width: width, loop: loop)
+        let layout = TileLayout(tile: tile, tilesY: tilesY, tilesX: tilesX)
+        let transformed = workspace.buffer(.winogradInput, count: layout.positions * channels * layout.tiles)
+        let products = workspace.buffer(.winogradProducts, count: layout.positions * outChannels * layout.tiles + 8)
+        for (parity, plan) in parities.enumerated() {
+            let (py, px) = (parity / 2, parity % 2)
+            let columns = (0...tile).map { phases.columnOffset(px + $0 - 1) }
+            loop.forEach(channels, itemCost: 2 * layout.positions * layout.tiles) { range in
+                let scratch = TileScratch(layout)
+                defer { scratch.deallocate() }
+                for c in range {
+                    layout.transformInputChannel(
+                        row: { ty, d in phases.row(channel: c, tile * ty + py + d - 1) }, columns: columns,
+                        into: transformed + c * layout.tiles, planeStride: channels * layout.tiles, scratch: scratch)
+                }
+            }
+            plan.multiply(transformed, tiles: layout.tiles, into: products)
+            loop.forEach(outChannels, itemCost: 2 * layout.positions * layout.tiles) { range in
+                let scratch = TileScratch(layout)
+                defer { scratch.deallocate() }
+                for o in range {
+                    layout.transformOutputChannel(products + o * layout.tiles, planeStride: outChannels * layout.tiles,
+                                                  gridHeight: height, gridWidth: width,
+                                                  into: y + o * 4 * height * width, outWidth: 2 * width,
+                                                  step: 2, offsetY: py, offsetX: px, scratch: scratch)
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Tile transforms
+
+/// The transform matrices of one tile size, applied to eight tiles at once.
+protocol WinogradTileMatrices {
+    /// Output tile side m; the input tile side is m + 1.
+    static var m: Int { get }
+    /// The rows of G, (G[i][0], G[i][1]).
+    static var g: [(Float, Float)] { get }
+    /// `out(i, (Bᵀ d)[i])` for the m + 1 inputs `d(j)`.
+    static func inputTransform(_ d: (Int) -> SIMD8<Float>, _ out: (Int, SIMD8<Float>) -> Void)
+    /// `out(i, (Aᵀ v)[i])` for the m + 1 inputs `v(j)`.
+    static func outputTransform(_ v: (Int) -> SIMD8<Float>, _ out: (Int, SIMD8<Float>) -> Void)
+}
+
+/// F(2×2, 2×2), points 0, 1, ∞: Bᵀ = [1 −1 0; 0 1 0; 0 −1 1], G = [1 0; 1 1; 0 1],
+/// Aᵀ = [1 1 0; 0 1 1].
+enum WinogradTile2: WinogradTileMatrices {
+    static let m = 2
+    static let g: [(Float, Float)] = [(1, 0), (1, 1), (0, 1)]
+
+    @inline(__always)
+    static func inputTransform(_ d: (Int) -> SIMD8<Float>, _ out: (Int, SIMD8<Float>) -> Void) {
+        let (d0, d1, d2) = (d(0), d(1), d(2))
+        out(0, d0 - d1); out(1, d1); out(2, d2 - d1)
+    }
+
+    @inline(__always)
+    static func outputTransform(_ v: (Int) -> SIMD8<Float>, _ out: (Int, SIMD8<Float>) -> Void) {
+        let v1 = v(1)
+        out(0, v(0) + v1); out(1, v1 + v(2))
+    }
+}
+
+/// F(4×4, 2×2), points 0, 1, −1, 2, ∞:
+///
+///     Bᵀ = | 2 −1 −2  1  0 |   G = | 1/2    0 |   Aᵀ = | 1  1  1  1  0 |
+///          | 0  2  1 −1  0 |       | 1/2  1/2 |        | 0  1 −1  2  0 |
+///          | 0 −2  3 −1  0 |       | 1/6 −1/6 |        | 0  1  1  4  0 |
+///          | 0 −1  0  1  0 |       | 1/6  1/3 |        | 0  1 −1  8  1 |
+///          | 0  2 −1 −2  1 |       | 0      1 |
+enum WinogradTile4: WinogradTileMatrices {
+    static let m = 4
+    static let g: [(Float, Float)] = [(0.5, 0), (0.5, 0.5), (1.0 / 6, -1.0 / 6), (1.0 / 6, 1.0 / 3), (0, 1)]
+
+    @inline(__always)
+    static func inputTransform(_ d: (Int) -> SIMD8<Float>, _ out: (Int, SIMD8<Float>) -> Void) {
+        let (d0, d1, d2, d3, d4) = (d(0), d(1), d(2), d(3), d(4))
+        let twice1 = d1 + d1
+        out(0, (d0 + d0) - d1 - (d2 + d2) + d3)
+        out(1, twice1 + d2 - d3)
+        out(2, (d2 + d2 + d2) - twice1 - d3)
+        out(3, d3 - d1)
+        out(4, twice1 - d2 - (d3 + d3) + d4)
+    }
+
+    @inline(__always)
+    static func outputTransform(_ v: (Int) -> SIMD8<Float>, _ out: (Int, SIMD8<Float>) -> Void) {
+        let (v0, v1, v2, v3, v4) = (v(0), v(1), v(2), v(3), v(4))
+        let (sum, difference) = (v1 + v2, v1 - v2)
+        out(0, v0 + sum + v3)
+        out(1, difference + 2 * v3)
+        out(2, sum + 4 * v3)
+        out(3, difference + 8 * v3 + v4)
+    }
+}
+
+/// Tile counts of one layer, and the per-channel transforms written against them. Rows of
+/// tiles are processed eight tiles at a time; `paddedX` rounds the row up so the vector
+/// loads of the last eight stay inside the scratch and phase buffers.
+struct TileLayout {
+    let tile: Int
+    let tilesY: Int
+    let tilesX: Int
+    var n: Int { tile + 1 }
+    var positions: Int { n * n }
+    var tiles: Int { tilesY * tilesX }
+    var paddedX: Int { (tilesX + 7) / 8 * 8 }
+
+    init(tile: Int, tilesY: Int, tilesX: Int) {
+        self.tile = tile
+        self.tilesY = tilesY
+        self.tilesX = tilesX
+    }
+
+    /// Bᵀ D B for one channel: `row(ty, d)` is the phase row holding input row d of tile
+    /// row ty, `columns[j]` the offset of input column j (at tx = 0) in such a row. Writes
+    /// `v[ab·planeStride + ty·tilesX + tx]`.
+    func transformInputChannel(row: (Int, Int) -> UnsafePointer<Float>, columns: [Int],
+                               into v: UnsafeMutablePointer<Float>, planeStride: Int, scratch: TileScratch) {
+        if tile == 2 {
+            transformInput(WinogradTile2.self, row: row, columns: columns, into: v, planeStride: planeStride,
+                           scratch: scratch)
+        } else {
+            transformInput(WinogradTile4.self, row: row, columns: columns, into: v, planeStride: planeStride,
+                           scratch: scratch)
+        }
+    }
+
+    /// Aᵀ M A for one output channel: `m` is its first product, the n² product matrices are
+    /// `planeStride` apart. Grid output (Y, X) goes to `y[(Y·step + offsetY)·outWidth +
+    /// X·step + offsetX]`; grid positions at or beyond `gridHeight × gridWidth` are dropped.
+    func transformOutputChannel(_ m: UnsafePointer<Float>, planeStride: Int, gridHeight: Int, gridWidth: Int,
+                                into y: UnsafeMutablePointer<Float>, outWidth: Int, step: Int,
+                                offsetY: Int, offsetX: Int, scratch: TileScratch) {
+        if tile == 2 {
+            transformOutput(WinogradTile2.self, m, planeStride: planeStride, gridHeight: gridHeight,
+                            gridWidth: gridWidth, into: y, outWidth: outWidth, step: step, offsetY: offsetY,
+                            offsetX: offsetX, scratch: scratch)
+        } else {
+            transformOutput(WinogradTile4.self, m, planeStride: planeStride, gridHeight: gridHeight,
+                            gridWidth: gridWidth, into: y, outWidth: outWidth, step: step, offsetY: offsetY,
+                            offsetX: offsetX, scratch: scratch)
+        }
+    }
+
+    @inline(__always)
+    private func transformInput<T: WinogradTileMatrices>(
+        _: T.Type, row: (Int, Int) -> UnsafePointer<Float>, columns: [Int], into v: UnsafeMutablePointer<Float>,
+        planeStride: Int, scratch: TileScratch
+    ) {
+        let (n, width) = (n, paddedX)
+        // rows[d][k]: Bᵀ along the row, for input row d of the tile row and tile column k.
+        let rows = scratch.first
+        let out = scratch.second
+        columns.withUnsafeBufferPointer { columns in
+            for ty in 0..<tilesY {
+                for d in 0..<n {
+                    let source = row(ty, d)
                     var tx = 0
-                    while tx + 8 <= tilesX {
-                        let m4 = load8(m + 4 * plane, tx), m1 = load8(m + plane, tx), m7 = load8(m + 7 * plane, tx)
-                        let z00 = load8(m, tx) + m1, z01 = m1 + load8(m + 2 * plane, tx)
-                        let z10 = load8(m + 3 * plane, tx) + m4, z11 = m4 + load8(m + 5 * plane, tx)
-                        let z20 = load8(m + 6 * plane, tx) + m7, z21 = m7 + load8(m + 8 * plane, tx)
-                        store8(z00 + z10, topLeft, tx); store8(z01 + z11, topRight, tx)
-                        store8(z10 + z20, bottomLeft, tx); store8(z11 + z21, bottomRight, tx)
+                    while tx < tilesX {
+                        T.inputTransform({ load8(source + columns[$0], tx) },
+                                         { k, value in store8(value, rows + (d * n + k) * width, tx) })
                         tx += 8
                     }
+                }
+                // Bᵀ down the columns: position (a, k) from rows[0…n−1][k], straight into V when
+                // whole vectors fit its rows, else through `out`.
+                let destination = v + ty * tilesX
+                let direct = tilesX % 8 == 0
+                for k in 0..<n {
+                    var tx = 0
                     while tx < tilesX {
-                        let z00 = m[tx] + m[plane + tx], z01 = m[plane + tx] + m[2 * plane + tx]
-                        let z10 = m[3 * plane + tx] + m[4 * plane + tx], z11 = m[4 * plane + tx] + m[5 * plane + tx]
-                        let z20 = m[6 * plane + tx] + m[7 * plane + tx], z21 = m[7 * plane + tx] + m[8 * plane + tx]
-                        topLeft[tx] = z00 + z10; topRight[tx] = z01 + z11
-                        bottomLeft[tx] = z10 + z20; bottomRight[tx] = z11 + z21
-                        tx += 1
+                        T.inputTransform({ load8(rows + ($0 * n + k) * width, tx) }, { a, value in
+                            if direct {
+                                store8(value, destination + (a * n + k) * planeStride, tx)
+                            } else {
+                                store8(value, out + (a * n + k) * width, tx)
+                            }
+                        })
+                        tx += 8
                     }
-                    for r in 0..<min(2, gridHeight - 2 * ty) {
-                        let (left, right) = r == 0 ? (topLeft, topRight) : (bottomLeft, bottomRight)
-                        let row = y + o * outPlane + ((2 * ty + r) * step + offsetY) * outWidth + offsetX
-                        let pairs = gridWidth / 2
-                        for X in 0..<pairs {
-                            row[2 * X * step] = left[X]
-                            row[(2 * X + 1) * step] = right[X]
-                        }
-                        if gridWidth % 2 == 1 { row[(gridWidth - 1) * step] = left[pairs] }
+                }
+                if !direct {
+                    for ab in 0..<(n * n) {
+                        (destination + ab * planeStride).update(from: out + ab * width, count: tilesX)
                     }
                 }
             }
         }
     }
+
+    @inline(__always)
+    private func transformOutput<T: WinogradTileMatrices>(
+        _: T.Type, _ m: UnsafePointer<Float>, planeStride: Int, gridHeight: Int, gridWidth: Int,
+        into y: UnsafeMutablePointer<Float>, outWidth: Int, step: Int, offsetY: Int, offsetX: Int,
+        scratch: TileScratch
+    ) {
+        let (n, tile, width) = (n, tile, paddedX)
+        // partial[a][s]: Aᵀ along the tile columns; result[r][s]: then down the rows.
+        let partial = scratch.first
+        let result = scratch.second
+        for ty in 0..<tilesY {
+            let products = m + ty * tilesX
+            for a in 0..<n {
+                var tx = 0
+                while tx < tilesX {
+                    T.outputTransform({ load8(products + (a * n + $0) * planeStride, tx) },
+                                      { s, value in store8(value, partial + (a * tile + s) * width, tx) })
+                    tx += 8
+                }
+            }
+            for s in 0..<tile {
+                var tx = 0
+                while tx < tilesX {
+                    T.outputTransform({ load8(partial + ($0 * tile + s) * width, tx) },
+                                      { r, value in store8(value, result + (r * tile + s) * width, tx) })
+                    tx += 8
+                }
+            }
+            for r in 0..<min(tile, gridHeight - tile * ty) {
+                let line = y + ((tile * ty + r) * step + offsetY) * outWidth + offsetX
+                for s in 0..<min(tile, gridWidth) {
+                    // Grid columns s, s + m, s + 2m, … of this row.
+                    let values = result + (r * tile + s) * width
+                    var destination = line + s * step
+                    for tx in 0..<min(tilesX, (gridWidth - s + tile - 1) / tile) {
+                        destination.pointee = values[tx]
+                        destination += tile * step
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Two n²·paddedX scratch areas for one thread's tile transforms.
+struct TileScratch {
+    let first: UnsafeMutablePointer<Float>
+    let second: UnsafeMutablePointer<Float>
+
+    init(_ layout: TileLayout) {
+        let count = layout.positions * layout.paddedX
+        first = .allocate(capacity: 2 * count)
+        second = first + count
+    }
+
+    func deallocate() { first.deallocate() }
 }
 
 @inline(__always)
@@ -167,35 +402,31 @@ private func store8(_ value: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ i
 /// Channel planes split into zero-extended column phases, row after row:
 /// `phase(c, r, k)[t] = x[c][r][s·t + k − s]` (0 outside the row), so that
 /// `x[c][r][s·tx + offset]` for a small offset is `row(channel: c, r)[columnOffset(offset) + tx]`,
-/// contiguous in tx. Rows outside the plane read as zeros. Splitting once per layer makes every tile
-/// read of the Winograd input transforms a contiguous vector load.
+/// contiguous in tx. Rows outside the plane read as zeros. Splitting once per layer makes
+/// every tile read of the Winograd input transforms a contiguous vector load; the phases
+/// are padded so loads of eight tiles past the last one stay inside (and read zeros).
 struct PhasePlanes {
     let stride: Int
-    /// Entries per phase: the tiles plus one before and one after.
+    /// Entries per phase: one before the tiles, the tiles rounded up to 8, one after.
     let length: Int
     let height: Int
     let storage: UnsafeMutablePointer<Float>
     let zeros: UnsafeMutablePointer<Float>
 
-    static func count(channels: Int, stride: Int, tiles: Int, height: Int) -> Int {
-        (channels * height + 1) * stride * (tiles + 2)
-    }
-
-    /// `storage` holds `count(…)` floats.
-    init(channels: Int, stride: Int, tiles: Int, height: Int, storage: UnsafeMutablePointer<Float>) {
+    init(channels: Int, stride: Int, tiles: Int, height: Int, workspace: Workspace) {
         self.stride = stride
-        length = tiles + 2
+        length = (tiles + 7) / 8 * 8 + 2
         self.height = height
-        self.storage = storage
+        storage = workspace.buffer(.winogradPhases, count: (channels * height + 1) * stride * length)
         zeros = storage + channels * height * stride * length
         zeros.update(repeating: 0, count: stride * length)
     }
 
-    /// Splits `x[C][height][width]` into phases, channels spread over the threads.
+    /// Splits `x[C][height][width]` into phases, rows spread over the threads.
     func fill(from x: UnsafePointer<Float>, channels: Int, width: Int, loop: ParallelLoop) {
-        let (s, length, height) = (stride, self.length, self.height)
+        let (s, length) = (stride, self.length)
         let whole = width / s
-        loop.forEach(channels * height, itemCost: 2 * width) { rows in
+        loop.forEach(channels * height, itemCost: 2 * s * length) { rows in
             for row in rows {
                 let source = x + row * width
                 let phases = storage + row * s * length
@@ -234,99 +465,3 @@ struct PhasePlanes {
         return (offset - shift * stride) * length + 1 + shift
     }
 }
-
-extension WinogradF22 {
-    /// Space-to-depth kernel of a 4×4 stride-2 convolution with weight `[O, C, 4, 4]`:
-    /// input channel (c, u, v) = 4c + 2u + v, tap (a, b) ↔ weight tap (2a + u, 2b + v).
-    init(downConvolution weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int) {
-        self.init(outChannels: outChannels, inChannels: 4 * inChannels) { o, phaseChannel, a, b in
-            let (c, u, v) = (phaseChannel / 4, (phaseChannel / 2) % 2, phaseChannel % 2)
-            return weight[((o * inChannels + c) * 4 + 2 * a + u) * 4 + 2 * b + v]
-        }
-    }
-
-    /// Parity (py, px) kernel of a 4×4 stride-2 padding-1 transposed convolution, from its
-    /// transposed weight `Wᵀ[(o·4 + ky)·4 + kx][c]`: tap (a, b) ↔ (ky, kx) = (3 − py − 2a, 3 − px − 2b).
-    init(upConvolutionTransposedWeight weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
-         parityY py: Int, parityX px: Int) {
-        self.init(outChannels: outChannels, inChannels: inChannels) { o, c, a, b in
-            weight[((o * 4 + 3 - py - 2 * a) * 4 + 3 - px - 2 * b) * inChannels + c]
-        }
-    }
-
-    /// Input transform of the down convolution: x `[C, H, W]` → `V[ab][4C][tiles]`, the
-    /// tiles covering the `H/2 × W/2` output two by two. Phase image (u, v) of channel c is
-    /// `P[i][j] = x[2i + u − 1][2j + v − 1]`, and tile (ty, tx) reads P rows and columns
-    /// 2t…2t + 2, that is x rows 4ty + 2d + u − 1 (d = 0, 1, 2), and the same for columns.
-    static func transformDownInput(_ x: UnsafePointer<Float>, channels: Int, height: Int, width: Int,
-                                   tilesY: Int, tilesX: Int, into v: UnsafeMutablePointer<Float>,
-                                   workspace: Workspace, loop: ParallelLoop) {
-        let tiles = tilesY * tilesX
-        let planeStride = 4 * channels * tiles
-        let count = PhasePlanes.count(channels: channels, stride: 4, tiles: tilesX, height: height)
-        let phases = PhasePlanes(channels: channels, stride: 4, tiles: tilesX, height: height,
-                                 storage: workspace.buffer(.winogradPhases, count: count))
-        phases.fill(from: x, channels: channels, width: width, loop: loop)
-        loop.forEach(4 * channels, itemCost: 18 * tiles) { range in
-            for channel in range {
-                let (c, u, phaseX) = (channel / 4, (channel / 2) % 2, channel % 2)
-                // P column 2tx + j is x column 4tx + 2j + phaseX − 1.
-                let (o0, o1, o2) = (phases.columnOffset(phaseX - 1), phases.columnOffset(phaseX + 1),
-                                    phases.columnOffset(phaseX + 3))
-                for ty in 0..<tilesY {
-                    let r = 4 * ty + u - 1
-                    let (a, b, e) = (phases.row(channel: c, r), phases.row(channel: c, r + 2), phases.row(channel: c, r + 4))
-                    transformTiles((a + o0, a + o1, a + o2, b + o0, b + o1, b + o2, e + o0, e + o1, e + o2),
-                                   count: tilesX, into: v + channel * tiles + ty * tilesX, planeStride: planeStride)
-                }
-            }
-        }
-    }
-
-    /// Input transform of the transposed convolution for output parity (py, px): x `[C, H, W]`
-    /// → `V[ab][C][tiles]`, the tiles covering that parity's `H × W` outputs two by two.
-    /// Parity output (m, n) reads the zero-padded input at (m + py + a, n + px + b), so tile
-    /// (ty, tx) reads x rows 2ty + py + d − 1 (d = 0, 1, 2) and the same for columns.
-    static func transformUpInput(_ phases: PhasePlanes, channels: Int, parityY py: Int, parityX px: Int,
-                                 tilesY: Int, tilesX: Int, into v: UnsafeMutablePointer<Float>, loop: ParallelLoop) {
-        let tiles = tilesY * tilesX
-        let planeStride = channels * tiles
-        let (o0, o1, o2) = (phases.columnOffset(px - 1), phases.columnOffset(px), phases.columnOffset(px + 1))
-        loop.forEach(channels, itemCost: 18 * tiles) { range in
-            for c in range {
-                for ty in 0..<tilesY {
-                    let r = 2 * ty + py - 1
-                    let (a, b, e) = (phases.row(channel: c, r), phases.row(channel: c, r + 1), phases.row(channel: c, r + 2))
-                    transformTiles((a + o0, a + o1, a + o2, b + o0, b + o1, b + o2, e + o0, e + o1, e + o2),
-                                   count: tilesX, into: v + c * tiles + ty * tilesX, planeStride: planeStride)
-                }
-            }
-        }
-    }
-
-    /// The transposed convolution x `[C, H, W]` → y `[O, 2H, 2W]` by one Winograd plan per
-    /// output parity (2·py + px).
-    static func upConvolution(_ x: UnsafePointer<Float>, channels: Int, height: Int, width: Int,
-                              parities: [WinogradF22], into y: UnsafeMutablePointer<Float>,
-                              workspace: Workspace, loop: ParallelLoop) {
-        let (tilesY, tilesX) = ((height + 1) / 2, (width + 1) / 2)
-        let tiles = tilesY * tilesX
-        let outChannels = parities[0].outChannels
-        let count = PhasePlanes.count(channels: channels, stride: 2, tiles: tilesX, height: height)
-        let phases = PhasePlanes(channels: channels, stride: 2, tiles: tilesX, height: height,
-                                 storage: workspace.buffer(.winogradPhases, count: count))
-        phases.fill(from: x, channels: channels, width: width, loop: loop)
-        let transformed = workspace.buffer(.winogradInput, count: 9 * channels * tiles)
-        let products = workspace.buffer(.winogradProducts, count: 9 * outChannels * tiles)
-        for (parity, plan) in parities.enumerated() {
-            let (py, px) = (parity / 2, parity % 2)
-            transformUpInput(phases, channels: channels, parityY: py, parityX: px, tilesY: tilesY, tilesX: tilesX,
-                             into: transformed, loop: loop)
-            plan.multiply(transformed, tiles: tiles, into: products)
-            transformOutputs(products, outChannels: outChannels, tilesY: tilesY, tilesX: tilesX,
-                             gridHeight: height, gridWidth: width, into: y, outPlane: 4 * height * width,
-                             outWidth: 2 * width, step: 2, offsetY: py, offsetX: px, loop: loop)
-        }
-    }
-}
-
