@@ -97,4 +97,21 @@ static inline int usr_read_key(int *code) {
     return status == KEY_CODE_YES ? 2 : 1;
 }
 
+// Mouse (additive): button-1 clicks and double clicks where the terminal reports them.
+static const int usr_KEY_MOUSE = KEY_MOUSE;
+static inline void usr_enable_mouse(void) {
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED, NULL);
+    mouseinterval(200);
+}
+/// After KEY_MOUSE: 0 none, 1 click, 2 double click; row and column of the cell.
+static inline int usr_get_click(int *row, int *column) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *row = event.y;
+    *column = event.x;
+    if (event.bstate & BUTTON1_DOUBLE_CLICKED) return 2;
+    if (event.bstate & BUTTON1_CLICKED) return 1;
+    return 0;
+}
+
 #endif

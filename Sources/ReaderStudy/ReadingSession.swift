@@ -107,6 +107,10 @@ public final class ReadingSession {
     @discardableResult
     public func submit() throws -> Submission {
         guard let current else { throw AnswerError.noCurrentCase }
+        if isFinalised {
+            // The store refuses it too; say so before complaining about missing answers.
+            throw StudyStoreError.readerFinalised(reader: state.reader.name, study: snapshot.study.name)
+        }
         let missing = missingRequired
         if !missing.isEmpty { throw AnswerError.missingRequired(missing.map(\.description)) }
         let submittedAt = now()
@@ -137,6 +141,33 @@ public final class ReadingSession {
     public func revisit(position: Int) throws {
         guard state.presentations.indices.contains(position) else { throw AnswerError.noCurrentCase }
         try show(position)
+    }
+
+    /// The answered case just before the one on screen (before the resume point when
+    /// every case is answered), or nil when there is none.
+    public func previousAnsweredPosition() -> Int? {
+        let limit = current?.position ?? state.presentations.count
+        return state.presentations.last { $0.position < limit && state.latestRevision[$0.id!] != nil }?.position
+    }
+
+    /// Whether the case on screen is an earlier, already answered one (being revised).
+    public var isRevisiting: Bool {
+        guard let current else { return false }
+        return state.latestRevision[current.presentation.id!] != nil
+    }
+
+    /// Shows the answered case before the one on screen, its latest answers on the form.
+    /// Returns false (and changes nothing) when there is none.
+    @discardableResult
+    public func revisitPrevious() throws -> Bool {
+        guard let position = previousAnsweredPosition() else { return false }
+        try show(position)
+        return true
+    }
+
+    /// Leaves a revisited case: back to the first unanswered case after the resume point.
+    public func returnToResumePoint() throws {
+        try show(nextPosition())
     }
 
     /// Closes the reader's answers: no revision is accepted afterwards.

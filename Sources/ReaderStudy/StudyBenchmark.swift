@@ -1,8 +1,9 @@
 import Dataset
 import Foundation
 
-/// Timings of the store's two promises: a submit (commit included) under 5 ms, and
-/// opening a study with 10 readers × 1000 answer sets under 100 ms.
+/// Timings of the study's speed promises: a submit (commit included) under 5 ms,
+/// opening a study with 10 readers × 1000 answer sets under 100 ms, and the report
+/// over 100,000 answers (the default fixture has 130,000) under 2 s.
 public struct StudyBenchmark: Sendable {
     public struct Result: Sendable {
         public var readers: Int
@@ -20,18 +21,28 @@ public struct StudyBenchmark: Sendable {
         public var submits: Int
         public var statusMs: Double
         public var exportMs: Double
+        /// `StudyReport.make` (reading the answers and every statistic) plus the Markdown
+        /// rendering, over the fixture's answers: median and max, and the median of the
+        /// reading-and-statistics part alone.
+        public var reportMedianMs: Double
+        public var reportMaxMs: Double
+        public var reportMakeMedianMs: Double
+        public var reports: Int
     }
 
     public var readers = 10
     public var answerSetsPerReader = 1000
     public var submits = 200
     public var opens = 11
+    public var reports = 5
 
-    public init(readers: Int = 10, answerSetsPerReader: Int = 1000, submits: Int = 200, opens: Int = 11) {
+    public init(readers: Int = 10, answerSetsPerReader: Int = 1000, submits: Int = 200, opens: Int = 11,
+                reports: Int = 5) {
         self.readers = readers
         self.answerSetsPerReader = answerSetsPerReader
         self.submits = submits
         self.opens = opens
+        self.reports = reports
     }
 
     /// Synthetic cases with USEnhance IDs (no images are read).
@@ -91,6 +102,20 @@ public struct StudyBenchmark: Sendable {
         _ = StudyExport.csv(try StudyExport.rows(from: store, study: "bench"))
         let exportMs = milliseconds(since: start)
 
+        // The report over the fixture's answers (before the timed submits add any).
+        var reportTimes: [Double] = []
+        var makeTimes: [Double] = []
+        for _ in 0..<max(1, reports) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let report = try StudyReport.make(from: store, study: "bench")
+            makeTimes.append(milliseconds(since: start))
+            let markdown = report.markdown()
+            reportTimes.append(milliseconds(since: start))
+            precondition(!markdown.isEmpty)
+        }
+        reportTimes.sort()
+        makeTimes.sort()
+
         let session = try ReadingSession(store: store, study: "bench", reader: "submitter")
         var submitTimes: [Double] = []
         for set in 0..<submits {
@@ -106,7 +131,9 @@ public struct StudyBenchmark: Sendable {
                       openMedianMs: openTimes[openTimes.count / 2], openMaxMs: openTimes.last!,
                       submitMedianMs: submitTimes[submitTimes.count / 2],
                       submitP95Ms: submitTimes[min(submitTimes.count - 1, submitTimes.count * 95 / 100)],
-                      submitMaxMs: submitTimes.last!, submits: submitTimes.count, statusMs: statusMs, exportMs: exportMs)
+                      submitMaxMs: submitTimes.last!, submits: submitTimes.count, statusMs: statusMs, exportMs: exportMs,
+                      reportMedianMs: reportTimes[reportTimes.count / 2], reportMaxMs: reportTimes.last!,
+                      reportMakeMedianMs: makeTimes[makeTimes.count / 2], reports: reportTimes.count)
     }
 
     /// Answers every question of the current case; returns the number of answers.

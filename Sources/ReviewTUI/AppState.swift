@@ -67,9 +67,13 @@ public struct AppState: Equatable, Sendable {
     /// The case ID typed after `/`; nil when not jumping.
     public var jumpInput: String?
     public var work: [String: CaseWork] = [:]
+    /// Cases whose work finished as a prefetch, before the reader opened them (AppState+Prefetch.swift).
+    public var prefetched: Set<String> = []
     /// The last message for the status bar (errors, "no case 9999").
     public var statusMessage: String?
     public var wantsQuit = false
+    /// Which cases the browser lists (Browser/BrowserFilter.swift).
+    public var filter = BrowserFilter()
 
     public init(cases: [Case], hasModel: Bool) {
         self.cases = cases.sorted { ($0.organ, $0.number) < ($1.organ, $1.number) }
@@ -96,13 +100,14 @@ public struct AppState: Equatable, Sendable {
 
     public var browserRows: [BrowserRow] {
         var rows = [BrowserRow]()
-        var index = 0
-        while index < cases.count {
-            let organ = cases[index].organ
-            let end = cases[index...].firstIndex { $0.organ != organ } ?? cases.count
-            rows.append(.organ(organ, count: end - index, devices: cases[index].devices))
-            rows += (index..<end).map { .caseRow(index: $0) }
-            index = end
+        let visible = visibleIndices  // the filter's cases (Browser/BrowserFilter.swift)
+        var position = 0
+        while position < visible.count {
+            let organ = cases[visible[position]].organ
+            let end = visible[position...].firstIndex { cases[$0].organ != organ } ?? visible.count
+            rows.append(.organ(organ, count: end - position, devices: cases[visible[position]].devices))
+            rows += visible[position..<end].map { .caseRow(index: $0) }
+            position = end
         }
         return rows
     }
@@ -169,13 +174,16 @@ private func reduceJump(_ state: inout AppState, _ key: Key) {
         let typed = state.jumpInput ?? ""
         state.jumpInput = nil
         if let number = Int(typed), let index = state.cases.firstIndex(where: { $0.number == number }) {
+            if !state.visibleIndices.contains(index) { state.filter = BrowserFilter() }  // show the case jumped to
             select(&state, index)
             state.statusMessage = nil
-        } else if !typed.isEmpty {
+        } else if Int(typed) != nil {
             state.statusMessage = "no case \(typed) in this dataset"
+        } else {
+            applySearchText(&state, typed)  // text: filter by ID, organ, device (Browser/BrowserFilter.swift)
         }
-    case let .character(character) where character.isNumber:
-        if (state.jumpInput?.count ?? 0) < 8 { state.jumpInput?.append(character) }
+    case let .character(character) where !character.isNewline && character != "\t":
+        if (state.jumpInput?.count ?? 0) < 32 { state.jumpInput?.append(character) }
     default:
         break
     }
@@ -183,7 +191,7 @@ private func reduceJump(_ state: inout AppState, _ key: Key) {
 
 /// Moves the selection; in the viewer, opening another case. The old case's
 /// unfinished work is forgotten (the run loop cancels it), so it restarts when reopened.
-private func select(_ state: inout AppState, _ index: Int) {
+func select(_ state: inout AppState, _ index: Int) {
     guard !state.cases.isEmpty else { return }
     let clamped = min(max(index, 0), state.cases.count - 1)
     guard clamped != state.selected else { return }
@@ -192,15 +200,16 @@ private func select(_ state: inout AppState, _ index: Int) {
 }
 
 private func reduceBrowser(_ state: inout AppState, _ key: Key) {
+    if reduceBrowserFilter(&state, key) { return }  // o v s e Esc (Browser/BrowserFilter.swift)
     switch key {
-    case .down, .character("j"): select(&state, state.selected + 1)
-    case .up, .character("k"): select(&state, state.selected - 1)
-    case .pageDown: select(&state, state.selected + AppState.pageSize)
-    case .pageUp: select(&state, state.selected - AppState.pageSize)
-    case .home, .character("g"): select(&state, 0)
-    case .end, .character("G"): select(&state, state.cases.count - 1)
+    case .down, .character("j"): selectVisible(&state, offset: 1)
+    case .up, .character("k"): selectVisible(&state, offset: -1)
+    case .pageDown: selectVisible(&state, offset: AppState.pageSize)
+    case .pageUp: selectVisible(&state, offset: -AppState.pageSize)
+    case .home, .character("g"): selectVisibleEdge(&state, last: false)
+    case .end, .character("G"): selectVisibleEdge(&state, last: true)
     case .enter, .right, .character("l"):
-        if state.selectedCase != nil { state.screen = .viewer }
+        if state.selectedCase != nil, state.visibleIndices.contains(state.selected) { state.screen = .viewer }
     default: break
     }
 }
@@ -208,8 +217,8 @@ private func reduceBrowser(_ state: inout AppState, _ key: Key) {
 private func reduceViewer(_ state: inout AppState, _ key: Key) {
     if reduceViewerControls(&state, key) { return }
     switch key {
-    case .right, .character("n"), .character("j"), .down: select(&state, state.selected + 1)
-    case .left, .character("p"), .character("k"), .up: select(&state, state.selected - 1)
+    case .right, .character("n"), .character("j"), .down: selectVisible(&state, offset: 1)  // within the filter
+    case .left, .character("p"), .character("k"), .up: selectVisible(&state, offset: -1)
     case .escape, .backspace, .character("b"):
         if let open = state.selectedCase, case .running = state.work[open.id] { state.work[open.id] = nil }
         state.screen = .browser

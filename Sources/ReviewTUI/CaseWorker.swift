@@ -82,6 +82,15 @@ public final class CaseWorker: @unchecked Sendable {
         return flag
     }
 
+    /// Starts a prefetch of `item` at utility priority on the same serial queue, so it
+    /// never overlaps the open case's work on a generator. Results go to the same
+    /// mailbox (and disk cache) as any other case's.
+    public func prefetch(_ item: Case) -> CancellationFlag {
+        let flag = CancellationFlag()
+        queue.async(qos: .utility, flags: .enforceQoS) { self.run(item, flag) }
+        return flag
+    }
+
     private func run(_ item: Case, _ flag: CancellationFlag) {
         guard !flag.isCancelled else { return }
         let id = item.id

@@ -19,6 +19,8 @@ final class CursesDriver {
     private var levelForGray = [Int](repeating: 0, count: 256)
     private var shown: ScreenBuffer?
     private var started = false
+    /// The last mouse click read by `readKey` (which then returns no key); taken by the run loop.
+    var pendingClick: MouseClick?
 
     /// The interface colours (never the image's); ignored under NO_COLOR.
     private var theme: Theme = .readingRoom
@@ -28,6 +30,7 @@ final class CursesDriver {
         usr_start(50)
         started = true
         usr_install_signal_handlers()
+        usr_enable_mouse()  // button-1 clicks, where the terminal sends them (Browser/Mouse.swift)
         self.noColor = noColor
         let hasColor = usr_start_color() != 0
         let colors = Int(usr_colors())
@@ -102,6 +105,11 @@ final class CursesDriver {
         case 2:
             switch code {
             case usr_KEY_RESIZE: return (nil, true)
+            case usr_KEY_MOUSE:
+                var row: Int32 = 0, column: Int32 = 0
+                let kind = usr_get_click(&row, &column)
+                if kind > 0 { pendingClick = MouseClick(row: Int(row), column: Int(column), double: kind == 2) }
+                return (nil, false)
             case usr_KEY_UP: return (.up, false)
             case usr_KEY_DOWN: return (.down, false)
             case usr_KEY_LEFT: return (.left, false)

@@ -25,6 +25,9 @@ public struct ReviewApp {
     public var startupMessage: String?
     /// Results of this many cases stay in memory (config `cache_size`).
     public var cacheSize: Int = ReviewApp.cacheCapacity
+    /// `--graphics` / config `graphics`: auto, sixel, blocks, quadrants, sextants, ascii.
+    /// Auto and sixel ask the terminal before curses starts (Viewer/SixelPanels.swift).
+    public var graphics: String = "auto"
 
     public init(index: DatasetIndex, datasetName: String, modelURL: URL?, threads: Int? = nil) {
         self.index = index
@@ -60,29 +63,42 @@ public struct ReviewApp {
         if !models.errors.isEmpty { state.statusMessage = models.errors.joined(separator: " · ") }
         if let startupMessage { state.statusMessage = startupMessage }
         var workStarted: [String: Date] = [:]
-        var job: (id: String, flag: CancellationFlag)?
+        var job: (id: String, flag: CancellationFlag, prefetch: Bool)?
 
+        // The terminal is asked before curses takes it over.
+        let viewerGraphics = ViewerGraphics.choose(graphics)
+        log?.info("graphics: \(graphics) → \(viewerGraphics.sixel ? "sixel, cell \(viewerGraphics.cell.width)×\(viewerGraphics.cell.height)" : "blocks")")
         let driver = CursesDriver(noColor: noColor, theme: theme)
         defer { driver.stop() }
         var context = ViewContext(datasetName: datasetName,
                                   modelName: modelURL.map { $0.deletingPathExtension().lastPathComponent },
                                   modelError: modelError, graphics: driver.graphics, lpipsInstalled: lpipsInstalled)
         if models.names.count > 1 { context.modelNames = models.names }
+        context.viewerGraphics = viewerGraphics
+        let sixels = viewerGraphics.sixel ? SixelPanels(registers: viewerGraphics.registers) : nil
         var dirty = true
         while !state.wantsQuit {
-            let wanted = state.wantedWork
-            if job?.id != wanted {
+            // The open case first, then a prefetch of the next (AppState+Prefetch.swift).
+            let wanted = state.workToRun
+            if job?.id != wanted?.id {
                 job?.flag.cancel()
                 job = nil
-                if let wanted, let item = state.selectedCase {
-                    job = (wanted, worker.start(item))
-                    workStarted[wanted] = Date()
+                if let wanted, let item = state.cases.first(where: { $0.id == wanted.id }) {
+                    job = (wanted.id, wanted.prefetch ? worker.prefetch(item) : worker.start(item), wanted.prefetch)
+                    workStarted[wanted.id] = Date()
                 }
+            } else if wanted?.prefetch == false {
+                job?.prefetch = false  // the reader opened the case being prefetched
             }
             if let open = state.selectedCase, state.screen == .viewer { _ = cache.get(open.id) }
             if dirty {
                 let frame = Views.draw(state, results: { cache.peek($0) }, context: context, size: driver.size)
+                if let sixels, sixels.needsWipe(for: frame, overlay: state.showsHelp, size: driver.size) {
+                    driver.invalidate()
+                    sixels.forget()
+                }
                 driver.show(frame)
+                sixels?.draw(frame, overlay: state.showsHelp, size: driver.size)
                 dirty = false
             }
             let (key, resized) = driver.readKey()
@@ -94,6 +110,11 @@ public struct ReviewApp {
                 state = reduce(state, .key(key))
                 dirty = true
             }
+            if let click = driver.pendingClick {  // Browser/Mouse.swift
+                driver.pendingClick = nil
+                state = reduceClick(state, click, screenRows: driver.size.rows)
+                dirty = true
+            }
             for message in mailbox.drain() {
                 logWork(message, started: &workStarted)
                 switch message {
@@ -101,6 +122,9 @@ public struct ReviewApp {
                     for evicted in cache.set(id, result) { state = reduce(state, .evicted(caseID: evicted)) }
                 case let .event(event):
                     state = reduce(state, event)
+                    if case let .finished(id) = event, job?.id == id, job?.prefetch == true {
+                        state = markPrefetched(state, id)
+                    }
                 }
                 dirty = true
             }

@@ -28,6 +28,9 @@ public struct ScreenBuffer: Equatable, Sendable {
     public let columns: Int
     public let rows: Int
     public private(set) var cells: [ScreenCell]
+    /// Pictures the driver draws over blank cells as sixel images (Viewer/SixelPanels.swift);
+    /// empty in block and ascii modes.
+    public var images: [PanelImage] = []
 
     public init(columns: Int, rows: Int) {
         self.columns = max(0, columns)

@@ -15,6 +15,8 @@ public struct ViewContext: Sendable {
     public var lpipsInstalled: Bool
     /// Every model's name, in --model order, when more than one was given.
     public var modelNames: [String] = []
+    /// Sixel or blocks, with the terminal's cell size (Viewer/SixelPanels.swift).
+    public var viewerGraphics: ViewerGraphics = .blocks
 
     public init(datasetName: String, modelName: String?, modelError: String?, graphics: GraphicsMode,
                 lpipsInstalled: Bool) {
@@ -54,14 +56,18 @@ public enum Views {
     static func drawBrowser(_ state: AppState, _ context: ViewContext, _ screen: inout ScreenBuffer) {
         screen.fillRow(0, role: .heading)
         let model = context.modelName.map { "model \($0)" } ?? "no model"
-        screen.text(" usreview · \(context.datasetName) · \(state.cases.count) cases · \(model)",
-                    column: 0, row: 0, role: .heading)
         let rows = state.browserRows
-        let listTop = 2
-        let visible = screen.rows - listTop - 2
-        let selectedRow = rows.firstIndex(of: .caseRow(index: state.selected)) ?? 0
-        // Keep the selection in view, with its organ heading when it fits.
-        let first = max(0, min(selectedRow - visible / 2, rows.count - visible))
+        // Active filters and the filtered count in the header (Browser/BrowserFilter.swift).
+        let shown = rows.count { if case .caseRow = $0 { true } else { false } }
+        let count = state.filter.isActive ? "\(shown)/\(state.cases.count) cases · filter: \(state.filter.summary) (Esc clears)"
+            : "\(state.cases.count) cases"
+        screen.text(" usreview · \(context.datasetName) · \(count) · \(model)",
+                    column: 0, row: 0, role: .heading)
+        let listTop = AppState.browserListTop
+        let (first, visible) = state.browserWindow(rows, screenRows: screen.rows)  // Browser/Mouse.swift
+        if rows.isEmpty, state.filter.isActive {
+            screen.text("  no cases match the filter — Esc clears it", column: 0, row: listTop, role: .dim)
+        }
         screen.text("  ID     split       status         devices (low → high)", column: 0, row: 1, role: .dim)
         for (offset, row) in rows.dropFirst(first).prefix(visible).enumerated() {
             let y = listTop + offset
@@ -113,6 +119,7 @@ public enum Views {
         if state.middle == .flickerLow { adjustments.append("FLICKER: LOW shown in the enhanced panel") }
         if state.middle == .differenceLow { adjustments.append("difference map |LOW−HIGH|") }
         adjustments += controlsSummary(state.view)
+        if let note = prefetchNote(state) { adjustments.append(note) }
         screen.text(" " + adjustments.joined(separator: " · "), column: 0, row: 1, role: .warning)
 
         // Two metric lines and the status and hint bars sit below the images.
@@ -128,7 +135,10 @@ public enum Views {
         case .flickerLow: ("LOW ⇄ (flicker)", result?.enhanced == nil ? nil : result?.low)
         case .differenceLow: ("|LOW−HIGH|", absoluteDifference(result?.low, result?.high))
         }
-        let blitter: any Blitter = context.graphics == .ascii ? AsciiBlitter() : HalfBlockBlitter()
+        let sixel = context.viewerGraphics.sixel  // sixel needs no curses colours
+        let blitter: any Blitter = sixel ? SixelBlitter(registers: context.viewerGraphics.registers)
+            : context.graphics == .ascii ? AsciiBlitter() as any Blitter : HalfBlockBlitter()
+        let cell: CellPixelSize = sixel ? context.viewerGraphics.cell : .typical
         var labels = ["LOW", middleLabel, "HIGH"]
         var sublabels = [item.devices.low, shownModel ?? "", item.devices.high]
         var images = [low, middleImage, result?.high]
@@ -138,8 +148,9 @@ public enum Views {
         let layout = TriptychLayout(imageSizes: Array(repeating: size, count: images.count),
                                     labels: labels,
                                     sublabels: sublabels,
-                                    terminalSize: area, cell: .typical, mode: context.graphics,
-                                    pixelsPerCell: blitter.pixelsPerCell(.typical))
+                                    terminalSize: area, cell: cell, mode: sixel ? .sixel : context.graphics,
+                                    pixelsPerCell: blitter.pixelsPerCell(cell),
+                                    maxSixelGeometry: context.viewerGraphics.maxSixelGeometry)
         var bottom = top
         for panel in layout.panels {
             screen.text(panel.label, column: panel.labelColumn, row: top + panel.labelRow, role: .label)
@@ -221,7 +232,7 @@ public enum Views {
 
     // MARK: Bars and help
 
-    static let browserHint = " j/k ↑/↓ move · Enter open · / jump to case · ? help · q quit"
+    static let browserHint = " j/k ↑/↓ move · Enter open · / jump to case or search · o/v/s/e filter · Esc clear · ? help · q quit"
     static let viewerHint = " n/p ←/→ case · z/Z zoom · HJKL pan · c crosshair · f/F flicker · d diff · +/-[] W/L · i invert · 0 reset · Esc list · ? help · q quit"
 
     static func drawStatus(_ state: AppState, _ context: ViewContext, _ screen: inout ScreenBuffer) {
@@ -241,11 +252,14 @@ public enum Views {
         "Anywhere",
         "  q, Ctrl-C      quit",
         "  ?              this help (any key closes it)",
-        "  /              jump to a case ID",
+        "  /              jump to a case ID; other text filters by ID, organ, device",
         "",
         "Browser",
         "  j/k, ↓/↑       move          PgDn/PgUp  page",
         "  g/G            first / last  Enter, l   open the case",
+        "  o / v          filter: next organ / next device pair (cycles, then off)",
+        "  s / e          filter: next split / status (enhanced, failed, not yet)",
+        "  Esc            clear every filter    mouse: click selects, again opens",
         "",
         "Viewer (LOW · ENHANCED · HIGH)",
         "  n/p, →/←       next / previous case",

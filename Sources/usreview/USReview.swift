@@ -10,7 +10,7 @@ struct USReview: ParsableCommand {
             phantom pairs made on first use in ~/.cache/usreview.
             """,
         subcommands: [Review.self, Index.self, Synth.self, Enhance.self, MetricsCommand.self, Eval.self,
-                      Show.self, BenchIndex.self, BenchGenerator.self, BenchSixel.self, Study.self, Read.self, Config.self],
+                      Show.self, BenchIndex.self, BenchGenerator.self, BenchSixel.self, BenchUI.self, Study.self, Read.self, Config.self],
         defaultSubcommand: Review.self
     )
 }

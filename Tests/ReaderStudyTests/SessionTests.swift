@@ -108,6 +108,36 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(try session.store.history(presentationId: presentationId).count, 2)
     }
 
+    func testRevisitPreviousWalksBackAndReturnsToTheResumePoint() throws {
+        let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
+        try makeStudyFile(at: url, cases: 4, mode: .open)
+        let session = try openSession(url)
+        XCTAssertNil(session.previousAnsweredPosition())
+        XCTAssertFalse(try session.revisitPrevious())
+        XCTAssertEqual(session.current?.position, 0)
+        for variant in 1...2 { try fillForm(session, variant: variant); try session.submit() }
+        XCTAssertEqual(session.current?.position, 2)
+        XCTAssertFalse(session.isRevisiting)
+        XCTAssertTrue(try session.revisitPrevious())
+        XCTAssertEqual(session.current?.position, 1)
+        XCTAssertTrue(session.isRevisiting)
+        XCTAssertEqual(session.current?.nextRevision, 2)
+        XCTAssertFalse(session.pending.isEmpty)                 // latest answers on the form
+        XCTAssertTrue(try session.revisitPrevious())
+        XCTAssertEqual(session.current?.position, 0)
+        XCTAssertFalse(try session.revisitPrevious())           // nothing before the first
+        XCTAssertEqual(session.current?.position, 0)
+        try session.returnToResumePoint()
+        XCTAssertEqual(session.current?.position, 2)
+        XCTAssertEqual(session.progress.answered, 2)
+
+        // Finalised: a submit is refused with the store's error even on an incomplete form.
+        try session.finalise()
+        XCTAssertThrowsError(try session.submit()) { error in
+            XCTAssertEqual(error as? StudyStoreError, .readerFinalised(reader: "ann", study: "pilot"))
+        }
+    }
+
     /// Full disk, simulated with `PRAGMA max_page_count` (tests may run as root, where
     /// chmod does not stop writes): the submit throws `diskFull`, nothing is stored, the
     /// form stays filled, and the same submit succeeds once there is room.

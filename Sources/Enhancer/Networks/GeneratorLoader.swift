@@ -7,7 +7,7 @@ enum GeneratorLoader {
     static func network(from file: SafeTensorsFile, dict: StateDict) throws -> any GeneratorNetwork {
         let network: any GeneratorNetwork
         if dict.hasKey(startingWith: "model.model.") {
-            network = try unet(dict).withWinogradLayers()
+            network = try unet(dict)
         } else if dict.keys.contains(where: { $0.hasPrefix("model.") && $0.dropFirst(6).first?.isNumber == true }) {
             network = try resnet(dict)
         } else {
@@ -27,27 +27,42 @@ enum GeneratorLoader {
     /// `model.model.` is the outermost block's Sequential: 0 = down conv, 1 = submodule,
     /// 3 = up convT. Inside a submodule's `model.`: 1 = down conv, 3 = submodule (or, in the
     /// innermost, the up convT), 5 = up convT.
+    ///
+    /// Layers that run faster by Winograd at the native input size, 2^downs, are converted
+    /// as they are read, so the plain and the transformed weights of the whole network are
+    /// never in memory together.
     private static func unet(_ dict: StateDict) throws -> UNetGenerator {
-        let prefix = "model.model."
-        let down = try dict.conv("\(prefix)0", kernel: 4, stride: 2, padding: 1)
-        let submodule = try unetBlock(dict, prefix: "\(prefix)1.model.", depth: 1, outerChannels: down.outChannels)
-        let up = try dict.convTranspose("\(prefix)3", inChannels: 2 * down.outChannels, kernel: 4, stride: 2, padding: 1)
+        var downs = 2
+        var prefix = "model.model.1.model."
+        while dict.hasKey(startingWith: "\(prefix)3.model.") {
+            downs += 1
+            prefix += "3.model."
+        }
+        guard downs <= 24 else { throw dict.notAGenerator("the UNet nests deeper than 24 blocks", listing: []) }
+        let side = 1 << downs
+        let down = try dict.conv("model.model.0", kernel: 4, stride: 2, padding: 1).usingWinogradIfItPays(side: side / 2)
+        let submodule = try unetBlock(dict, prefix: "model.model.1.model.", depth: 1, side: side / 2,
+                                      outerChannels: down.outChannels)
+        let up = try dict.convTranspose("model.model.3", inChannels: 2 * down.outChannels, kernel: 4, stride: 2, padding: 1)
+            .usingWinogradIfItPays(side: side / 2)
         return UNetGenerator(outermost: UNetSkipBlock(position: .outermost, depth: 0, down: down, up: up,
                                                       submodule: submodule))
     }
 
-    private static func unetBlock(_ dict: StateDict, prefix: String, depth: Int, outerChannels: Int) throws -> UNetSkipBlock {
-        guard depth < 24 else { throw dict.notAGenerator("the UNet nests deeper than 24 blocks", listing: []) }
+    /// The block at `depth`, whose input is `side` pixels wide at the native size.
+    private static func unetBlock(_ dict: StateDict, prefix: String, depth: Int, side: Int,
+                                  outerChannels: Int) throws -> UNetSkipBlock {
         let down = try dict.conv("\(prefix)1", inChannels: outerChannels, kernel: 4, stride: 2, padding: 1)
+            .usingWinogradIfItPays(side: side / 2)
         if dict.hasKey(startingWith: "\(prefix)3.model.") {
-            let submodule = try unetBlock(dict, prefix: "\(prefix)3.model.", depth: depth + 1,
+            let submodule = try unetBlock(dict, prefix: "\(prefix)3.model.", depth: depth + 1, side: side / 2,
                                           outerChannels: down.outChannels)
             let up = try dict.convTranspose("\(prefix)5", inChannels: 2 * down.outChannels, outChannels: outerChannels,
-                                            kernel: 4, stride: 2, padding: 1)
+                                            kernel: 4, stride: 2, padding: 1).usingWinogradIfItPays(side: side / 2)
             return UNetSkipBlock(position: .intermediate, depth: depth, down: down, up: up, submodule: submodule)
         }
         let up = try dict.convTranspose("\(prefix)3", inChannels: down.outChannels, outChannels: outerChannels,
-                                        kernel: 4, stride: 2, padding: 1)
+                                        kernel: 4, stride: 2, padding: 1).usingWinogradIfItPays(side: side / 2)
         return UNetSkipBlock(position: .innermost, depth: depth, down: down, up: up, submodule: nil)
     }
 

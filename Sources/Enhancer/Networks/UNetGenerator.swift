@@ -25,13 +25,6 @@ struct UNetGenerator: GeneratorNetwork {
         outermost.multiplyAdds(height: height, width: width)
     }
 
-    /// The same network with Winograd layers wherever `Winograd.tile` says it pays for an
-    /// input of the native size, 2^downs (the size the generator was built around; other
-    /// sizes run the same layers, correctly, if perhaps not at their fastest).
-    func withWinogradLayers() -> UNetGenerator {
-        UNetGenerator(outermost: outermost.withWinogradLayers(side: sizeMultiple))
-    }
-
     /// Every 4×4 stride-2 layer by Winograd with tile m, whatever the cost (for tests).
     func withWinogradLayers(forcingTile tile: Int) -> UNetGenerator {
         UNetGenerator(outermost: outermost.withWinogradLayers(side: sizeMultiple, forcingTile: tile))
@@ -74,15 +67,12 @@ final class UNetSkipBlock: Sendable {
 
     var innerChannels: Int { down.outChannels }
 
-    /// This block and those inside it with Winograd layers where they pay; `side` is the
-    /// block's input side. Both of its layers work at side/2 (down's output, up's input).
-    func withWinogradLayers(side: Int, forcingTile forced: Int? = nil) -> UNetSkipBlock {
-        let inner = side / 2
-        let downTile = forced ?? Winograd.tile(inChannels: down.inChannels, outChannels: down.outChannels, side: inner)
-        let upTile = forced ?? Winograd.tile(inChannels: up.inChannels, outChannels: up.outChannels, side: inner)
-        return UNetSkipBlock(position: position, depth: depth, down: downTile.map { down.usingWinograd(tile: $0) } ?? down,
-                             up: upTile.map { up.usingWinograd(tile: $0) } ?? up,
-                             submodule: submodule?.withWinogradLayers(side: inner, forcingTile: forced))
+    /// This block and those inside it with every 4×4 layer by Winograd with tile `forced`
+    /// (for tests); `side` is the block's input side.
+    func withWinogradLayers(side: Int, forcingTile forced: Int) -> UNetSkipBlock {
+        UNetSkipBlock(position: position, depth: depth, down: down.usingWinograd(tile: forced),
+                      up: up.usingWinograd(tile: forced),
+                      submodule: submodule?.withWinogradLayers(side: side / 2, forcingTile: forced))
     }
 
     /// Down-samplings from this block inwards.

@@ -7,6 +7,10 @@
 /// so the weights need no rearranging. Large layers are unfolded a band of output rows at
 /// a time to bound the column matrix. Padding is zeros (PyTorch's default) or reflection
 /// (`ReflectionPad2d(p)` followed by an unpadded convolution, as in the ResNet generator).
+/// The generators' 4×4 stride-2 layers may run by Winograd instead (see `Winograd`).
+///
+/// Any stride and zero padding work, e.g. AlexNet's first layer (11×11, stride 4, padding 2).
+/// A layer holds no mutable state: one value can run on several threads at once.
 public struct Conv2d: Sendable {
     public enum PaddingMode: Sendable, Equatable {
         case zeros
@@ -24,7 +28,7 @@ public struct Conv2d: Sendable {
     let weight: FloatBuffer?
     /// `[O]`, or nil for a convolution without bias.
     let bias: FloatBuffer?
-    /// For 4×4, stride-2, padding-1 layers: the same convolution by Winograd F(2×2, 2×2).
+    /// For 4×4, stride-2, padding-1 layers: the same convolution by Winograd F(m×m, 2×2).
     let winograd: Winograd?
 
     /// A convolution from PyTorch tensors: `weight` of `shape` `[O, I, kh, kw]`, row-major,
@@ -54,7 +58,7 @@ public struct Conv2d: Sendable {
         self.winograd = winograd
     }
 
-    /// Whether `usingWinograd()` applies: the UNet's 4×4, stride-2, zero-padding-1 shape.
+    /// Whether `usingWinograd(tile:)` applies: the UNet's 4×4, stride-2, zero-padding-1 shape.
     var supportsWinograd: Bool {
         kernelHeight == 4 && kernelWidth == 4 && stride == 2 && padding == 1 && paddingMode == .zeros
     }
@@ -66,6 +70,15 @@ public struct Conv2d: Sendable {
         let fast = Winograd(tile: tile, downConvolution: weight.pointer, outChannels: outChannels, inChannels: inChannels)
         return Conv2d(weight: nil, shape: [outChannels, inChannels, 4, 4], bias: bias, stride: 2, padding: 1,
                       paddingMode: .zeros, winograd: fast)
+    }
+
+    /// `usingWinograd` with the tile `Winograd.tile` picks for an output side of `side`, or
+    /// this layer when the direct method is faster.
+    func usingWinogradIfItPays(side: Int) -> Conv2d {
+        guard supportsWinograd, let tile = Winograd.tile(inChannels: inChannels, outChannels: outChannels, side: side) else {
+            return self
+        }
+        return usingWinograd(tile: tile)
     }
 
     /// Rows of the unfolded matrix: one per weight of an output channel.
@@ -86,8 +99,9 @@ public struct Conv2d: Sendable {
 
     /// The convolution of `x`, bias included.
     ///
-    /// `threads` sets the worker threads (OpenBLAS's included, which are process-wide);
-    /// nil means all cores.
+    /// `threads` sets the worker threads; nil means all cores. OpenBLAS's thread count is
+    /// process-wide and this sets it, so callers running layers on several threads at once
+    /// should all pass the same count (1 suits many small calls in parallel).
     public func callAsFunction(_ x: Tensor, threads: Int? = nil) -> Tensor {
         callAsFunction(x, loop: ParallelLoop(threads: threads ?? ParallelLoop.defaultThreads))
     }

@@ -17,7 +17,7 @@ struct ConvTranspose2d: Sendable {
     let transposedWeight: FloatBuffer?
     /// `[O]` or nil.
     let bias: FloatBuffer?
-    /// For 4×4, stride-2, padding-1 layers: Winograd F(2×2, 2×2) per output parity (2·py + px).
+    /// For 4×4, stride-2, padding-1 layers: Winograd F(m×m, 2×2) per output parity (2·py + px).
     let winograd: [Winograd]?
 
     /// `weight` in PyTorch's layout `[I, O, k, k]`.
@@ -49,7 +49,7 @@ struct ConvTranspose2d: Sendable {
         self.winograd = winograd
     }
 
-    /// Whether `usingWinograd()` applies: the UNet's 4×4, stride-2, padding-1 shape.
+    /// Whether `usingWinograd(tile:)` applies: the UNet's 4×4, stride-2, padding-1 shape.
     var supportsWinograd: Bool { kernelSize == 4 && stride == 2 && padding == 1 && outputPadding == 0 }
 
     /// The same layer computed by Winograd F(m×m, 2×2) per output parity (`tile` = m: 2 or
@@ -61,6 +61,15 @@ struct ConvTranspose2d: Sendable {
                      inChannels: inChannels, parityY: parity / 2, parityX: parity % 2)
         }
         return ConvTranspose2d(self, winograd: parities)
+    }
+
+    /// `usingWinograd` with the tile `Winograd.tile` picks for an input side of `side`, or
+    /// this layer when the direct method is faster.
+    func usingWinogradIfItPays(side: Int) -> ConvTranspose2d {
+        guard supportsWinograd, let tile = Winograd.tile(inChannels: inChannels, outChannels: outChannels, side: side) else {
+            return self
+        }
+        return usingWinograd(tile: tile)
     }
 
     var parameterCount: Int { inChannels * outChannels * kernelSize * kernelSize + (bias == nil ? 0 : outChannels) }

@@ -26,7 +26,14 @@ struct ParallelLoop: Sendable {
     func forEach(_ count: Int, itemCost: Int, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let total = count.multipliedReportingOverflow(by: max(1, itemCost)).partialValue
-        let chunks = min(threads, count, max(1, total / minimumChunkCost))
+        guard threads > 1, total >= 2 * minimumChunkCost, count > 1 else {
+            body(0..<count)
+            return
+        }
+        // More chunks than threads: the calling thread takes chunks too, so when a worker
+        // starts late (OpenBLAS's threads spin for a while after each product and compete
+        // for the cores) the caller carries on with the rest instead of waiting for it.
+        let chunks = min(count, 8 * threads, total / minimumChunkCost)
         if chunks == 1 {
             body(0..<count)
             return

@@ -147,13 +147,13 @@ public enum StudyViews {
         }
     }
 
-    static let hintBar = " Tab/⇧Tab move · 1–5 y n answer · Enter submit & next · s skip · Backspace clear · ? help · q quit"
+    static let hintBar = " Tab/⇧Tab move · 1–5 y n answer · Enter submit & next · s skip · ←/b back · → resume · F finalise · ? help · q quit"
 
     static func drawStatus(_ state: StudyModeState, _ screen: inout ScreenBuffer) {
         let row = screen.rows - 2
         screen.fillRow(row, role: .statusBar)
         let progress = " \(state.studyName) · reader \(state.reader) · case \(state.displayedNumber) of \(state.total)"
-            + " · \(state.answered) answered"
+            + " · \(state.answered) answered" + (state.finalised ? " · " + StudyModeState.lockedStatus : "")
         screen.text(progress, column: 0, row: row, role: .statusBar)
         if let message = state.statusMessage {
             screen.text(" · " + message, column: progress.count, row: row, role: state.statusIsError ? .error : .statusBar)
@@ -172,6 +172,10 @@ public enum StudyViews {
         "  comment field           type; Backspace edits; Esc leaves the field",
         "  Enter                   submit the answers and go to the next case",
         "  s                       skip: the case comes back later",
+        "  ←, b, [                 open the previous answered case to revise it",
+        "                          (Enter stores a new revision; all are kept)",
+        "  →, ]                    back to the resume point",
+        "  F then y                finalise: answers are locked for good",
         "  q, Ctrl-C               quit: submitted cases are saved,",
         "                          the form on screen is not (reopen to resume)",
         "",

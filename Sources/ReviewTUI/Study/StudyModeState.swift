@@ -31,6 +31,12 @@ public enum StudyCommand: Equatable, Sendable {
     case submit([AnswerSlot: String])
     /// Leave the case for later.
     case skip
+    /// Open the answered case before this one, its latest answers on the form, to revise it.
+    case previous
+    /// Leave a revisited case: back to the first unanswered case after the resume point.
+    case resume
+    /// Close the reader's answers to revision (after the confirmation).
+    case finalise
 }
 
 /// News for the study reducer: keys, the session's replies, background work.
@@ -40,6 +46,10 @@ public enum StudyEvent: Equatable, Sendable {
     case moved(to: StudyCaseView?, answers: [AnswerSlot: String], answered: Int, total: Int, message: String)
     /// The session could not store the form: the message goes to the status bar, the form stays.
     case commandFailed(String)
+    /// The reader's answers are now closed to revision.
+    case finalised(message: String)
+    /// The command did nothing (nothing to go back to); the form stays, the message shows.
+    case notice(String)
     case work(AppEvent)
 }
 
@@ -68,6 +78,10 @@ public struct StudyModeState: Equatable, Sendable {
     public var work: [String: CaseWork] = [:]
     public var showsHelp = false
     public var wantsQuit = false
+    /// The reader has finalised: answers are locked (the store refuses revisions).
+    public var finalised = false
+    /// `F` was pressed: `y` finalises, any other key cancels.
+    public var confirmingFinalise = false
 
     public init(studyName: String, reader: String, blinded: Bool, questions: [QuestionDefinition],
                 current: StudyCaseView?, answers: [AnswerSlot: String] = [:], answered: Int, total: Int) {
@@ -120,6 +134,17 @@ public struct StudyModeState: Equatable, Sendable {
     }
 
     public static let quitHint = "q quits: submitted cases are saved; this unsubmitted form is not kept"
+
+    /// Whether the case on screen is an earlier, answered one being revised.
+    public var isRevising: Bool { (current?.revision ?? 1) > 1 }
+
+    public var finaliseQuestion: String {
+        let open = total - answered
+        return "finalise? Your answers are then locked for good"
+            + (open > 0 ? " (\(open) of \(total) cases unanswered)" : "") + " · y finalises · any other key cancels"
+    }
+
+    public static let lockedStatus = "finalised: answers locked"
 }
 
 /// The next study state after `event`. Pure: the session is driven by the run loop.
@@ -154,7 +179,18 @@ public func reduceStudy(_ state: StudyModeState, _ event: StudyEvent) -> StudyMo
         next.command = nil
         next.statusMessage = message
         next.statusIsError = true
-        next.hint = "not saved: the answers are still on the form; Enter tries again"
+        next.hint = next.finalised ? "answers are locked: this form cannot be stored"
+            : "not saved: the answers are still on the form; Enter tries again"
+    case let .notice(message):
+        next.command = nil
+        next.statusMessage = message
+        next.statusIsError = false
+    case let .finalised(message):
+        next.command = nil
+        next.finalised = true
+        next.hint = nil
+        next.statusMessage = message
+        next.statusIsError = false
     case let .key(key):
         reduceStudyKey(&next, key)
     }
@@ -171,6 +207,16 @@ private func reduceStudyKey(_ state: inout StudyModeState, _ key: Key) {
         state.showsHelp = false
         return
     }
+    if state.confirmingFinalise {
+        state.confirmingFinalise = false
+        if key == .character("y") {
+            state.command = .finalise
+            state.hint = nil
+        } else {
+            state.hint = "not finalised: answers can still be revised"
+        }
+        return
+    }
     let count = state.slots.count
     switch key {
     case .character("\t"), .down:
@@ -181,6 +227,12 @@ private func reduceStudyKey(_ state: inout StudyModeState, _ key: Key) {
         return
     case .enter:
         submit(&state)
+        return
+    case .left:
+        goBack(&state)
+        return
+    case .right:
+        goResume(&state)
         return
     default:
         break
@@ -208,9 +260,25 @@ private func reduceStudyKey(_ state: inout StudyModeState, _ key: Key) {
     case .character("?"):
         state.showsHelp = true
     case .character("s"):
-        guard state.current != nil else { return }
+        guard state.current != nil, !state.isRevising else {
+            if state.isRevising { state.hint = "a revised case cannot be skipped: → returns to the resume point" }
+            return
+        }
         state.command = .skip
         state.hint = nil
+    case .character("["):
+        goBack(&state)
+    case .character("]"):
+        goResume(&state)
+    case .character("b") where !answersKey(state, "b"):
+        goBack(&state)
+    case .character("F"):
+        if state.finalised {
+            state.hint = "already finalised: answers are locked"
+        } else {
+            state.confirmingFinalise = true
+            state.hint = state.finaliseQuestion
+        }
     case .backspace, .character("x"):
         if let slot = state.focusedSlot { state.answers[slot] = nil }
     case let .character(character):
@@ -220,8 +288,40 @@ private func reduceStudyKey(_ state: inout StudyModeState, _ key: Key) {
     }
 }
 
+private func goBack(_ state: inout StudyModeState) {
+    state.command = .previous
+    state.hint = nil
+}
+
+private func goResume(_ state: inout StudyModeState) {
+    guard state.isRevising else {
+        state.hint = "already at the resume point: ← or b opens the previous case"
+        return
+    }
+    state.command = .resume
+    state.hint = nil
+}
+
+/// Whether `character` answers the focused question (then it is not a navigation key).
+private func answersKey(_ state: StudyModeState, _ character: Character) -> Bool {
+    guard let slot = state.focusedSlot, let question = state.question(slot.question),
+          let current = state.current else { return false }
+    switch question.kind {
+    case let .choice(options): return StudyModeState.choiceKeys(options).contains(character)
+    case .preference, .ranking:
+        return current.candidateLabels.contains { $0.count == 1 && Character($0.lowercased()) == character }
+    default: return false
+    }
+}
+
 private func submit(_ state: inout StudyModeState) {
     guard state.current != nil else { return }
+    if state.finalised {
+        // The store refuses it and says why; the form stays.
+        state.hint = nil
+        state.command = .submit(state.answers.filter { !$0.value.isEmpty })
+        return
+    }
     let missing = state.missingRequired
     if !missing.isEmpty {
         state.hint = "answer before submitting: " + missing.map(\.description).joined(separator: ", ")

@@ -25,6 +25,7 @@ public enum StudySessionBridge {
         if progress.answered > 0, state.current != nil {
             state.statusMessage = "resumed: \(progress.answered) of \(progress.total) answered"
         }
+        state.finalised = session.isFinalised
         return state
     }
 
@@ -48,6 +49,16 @@ public enum StudySessionBridge {
             case .skip:
                 try session.skip()
                 message = "case \(caseID) skipped: it comes back after the others"
+            case .previous:
+                guard try session.revisitPrevious() else { return .notice("no earlier answered case to revise") }
+                let shown = session.current!
+                message = "revising case \(shown.studyCase.caseId) (answer set \(shown.nextRevision)) · Enter stores it · → resumes"
+            case .resume:
+                try session.returnToResumePoint()
+                message = "back at the resume point"
+            case .finalise:
+                try session.finalise()
+                return .finalised(message: "finalised: answers locked; thank you")
             }
             let progress = session.progress
             return .moved(to: caseView(session), answers: session.pending, answered: progress.answered,

@@ -38,6 +38,11 @@ extension Views {
             let table = view.displayTable(gain: state.gain)
             picture.pixels = picture.pixels.map { table[Int($0)] }
         }
+        if blitter.mode == .sixel {
+            recordSixelPicture(picture, image: image, fit: fit, transform: transform, view: view,
+                               column: column, row: row, into: &screen)
+            return
+        }
         guard case let .cells(grid)? = try? blitter.render(picture, columns: fit.columns, rows: fit.rows) else { return }
         for y in 0..<grid.rows {
             for x in 0..<grid.columns {

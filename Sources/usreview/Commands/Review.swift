@@ -25,14 +25,23 @@ struct Review: ParsableCommand {
     @Option(help: "Interface colours: a theme name (reading-room, light, high-contrast) or a .toml file. Default: the config file's theme, else reading-room.")
     var theme: String?
 
+    @Option(help: "Images in the viewer: auto (sixel where the terminal says so, else blocks), sixel, blocks, quadrants, sextants, ascii. Default: the config file's graphics, else auto.")
+    var graphics: String?
+
     @OptionGroup var datasetOptions: DatasetOptions
     @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        if let graphics, !graphicsModeNames.contains(graphics) {
+            throw ValidationError("--graphics '\(graphics)' is not one of \(graphicsModeNames.joined(separator: ", "))")
+        }
+    }
 
     func run() throws {
         let paths = AppPaths()
         let log = AppLog(url: paths.logFile)
         let config = try effectiveConfig(
-            flags: ConfigValues(theme: theme, threads: modelOptions.threads, dataset: dataset, models: model.isEmpty ? nil : model),
+            flags: ConfigValues(theme: theme, graphics: graphics, threads: modelOptions.threads, dataset: dataset, models: model.isEmpty ? nil : model),
             paths: paths, log: log)
         let dataset = config.dataset.value
         let model = config.models.value.first
@@ -58,6 +67,7 @@ struct Review: ParsableCommand {
         app.extraModelURLs = config.models.value.dropFirst().map { URL(fileURLWithPath: $0) }
         app.log = log
         app.cacheSize = config.cacheSize.value
+        app.graphics = config.graphics.value
         if let themeError {
             log.error("\(themeError); using \(Theme.defaultName)")
             app.startupMessage = "\(themeError) — using \(Theme.defaultName)"

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Dataset
+import Foundation
+import ReviewTUI
+import TerminalGraphics
+
+struct BenchUI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-ui",
+        abstract: "Benchmark: the review app's frame building (viewer triptych, browser) and reducer steps, without a terminal.",
+        discussion: """
+            Times Views.draw into a ScreenBuffer at 200×60 cells: the viewer with a triptych of \
+            256×256 images in half blocks, the browser with 1050 cases (or --dataset's), and reducer \
+            steps. Prints medians. Target: viewer frame under 5 ms.
+            """
+    )
+
+    @Option(help: "A USEnhance folder whose cases fill the browser and whose first case's images fill the triptych; default: 1050 synthetic cases and images.",
+            completion: .directory)
+    var dataset: String?
+
+    @OptionGroup var datasetOptions: DatasetOptions
+
+    @Option(help: "Timed runs after one warm-up.")
+    var runs: Int = 51
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        var cases: [Case]?
+        var images: (GrayImage, GrayImage, GrayImage)?
+        if let dataset {
+            let (index, _) = try datasetOptions.load(URL(fileURLWithPath: dataset))
+            cases = index.cases
+            if let first = index.cases.first(where: \.isPaired), let highPath = first.highPath,
+               let low = try? PNGCodec.read(first.lowPath), let high = try? PNGCodec.read(highPath) {
+                images = (low, high, high)
+            }
+        }
+        let report = UIBenchmark.run(cases: cases, images: images, runs: max(1, runs))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("bench-ui: \(report.columns)×\(report.rows) cells, \(report.cases) cases, \(report.imageSize)px images, \(runs) runs")
+            for figure in report.figures {
+                print("  " + figure.name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: " median %7.3f ms   min %7.3f ms",
+                             figure.medianMilliseconds, figure.minimumMilliseconds))
+            }
+        }
+    }
+}
