@@ -75,6 +75,7 @@ public struct ReviewApp {
                                   modelError: modelError, graphics: driver.graphics, lpipsInstalled: lpipsInstalled)
         if models.names.count > 1 { context.modelNames = models.names }
         context.viewerGraphics = viewerGraphics
+        context.logPath = log?.url.path
         let sixels = viewerGraphics.sixel ? SixelPanels(registers: viewerGraphics.registers) : nil
         var dirty = true
         while !state.wantsQuit {

@@ -11,6 +11,13 @@ public enum UIBenchmark {
         public var medianMilliseconds: Double
         public var minimumMilliseconds: Double
         public var runs: Int
+
+        public init(name: String, medianMilliseconds: Double, minimumMilliseconds: Double, runs: Int) {
+            self.name = name
+            self.medianMilliseconds = medianMilliseconds
+            self.minimumMilliseconds = minimumMilliseconds
+            self.runs = runs
+        }
     }
 
     public struct Report: Codable, Sendable {

@@ -17,6 +17,8 @@ public struct ViewContext: Sendable {
     public var modelNames: [String] = []
     /// Sixel or blocks, with the terminal's cell size (Viewer/SixelPanels.swift).
     public var viewerGraphics: ViewerGraphics = .blocks
+    /// Where warnings and errors go while curses owns the screen (AppLog.url), shown in the help overlay.
+    public var logPath: String?
 
     public init(datasetName: String, modelName: String?, modelError: String?, graphics: GraphicsMode,
                 lpipsInstalled: Bool) {
@@ -47,7 +49,7 @@ public enum Views {
         case .viewer: drawViewer(state, results, context, &screen)
         }
         drawStatus(state, context, &screen)
-        if state.showsHelp { drawHelp(state, &screen) }
+        if state.showsHelp { drawHelp(state, context, &screen) }
         return screen
     }
 
@@ -280,7 +282,14 @@ public enum Views {
         "Images are gray as recorded; colour is interface only.",
     ]
 
-    static func drawHelp(_ state: AppState, _ screen: inout ScreenBuffer) {
+    /// The help overlay's lines: the keys, then where the log file is when there is one.
+    static func helpText(_ context: ViewContext) -> [String] {
+        guard let logPath = context.logPath else { return helpLines }
+        return helpLines + ["log: \(logPath)"]
+    }
+
+    static func drawHelp(_ state: AppState, _ context: ViewContext, _ screen: inout ScreenBuffer) {
+        let helpLines = helpText(context)
         let width = min(screen.columns - 2, (helpLines.map(\.count).max() ?? 0) + 4)
         let height = min(screen.rows - 2, helpLines.count + 2)
         let left = (screen.columns - width) / 2

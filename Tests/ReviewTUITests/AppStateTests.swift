@@ -158,4 +158,19 @@ private func run(_ state: AppState, _ keys: [Key]) -> AppState {
         let small = Views.draw(state, results: { _ in nil }, context: context, size: TerminalGraphicsSize.make(40, 10))
         #expect(small.line(0).contains("Terminal too small"))
     }
+
+    @Test func helpOverlayShowsTheLogFile() {
+        var context = ViewContext(datasetName: "demo", modelName: nil, modelError: nil, graphics: .halfBlocks,
+                                  lpipsInstalled: false)
+        let state = run(AppState(cases: cases, hasModel: true), [.character("?")])
+        let size = TerminalGraphicsSize.make(120, 40)
+        func text() -> String {
+            let frame = Views.draw(state, results: { _ in nil }, context: context, size: size)
+            return (0..<frame.rows).map(frame.line).joined(separator: "\n")
+        }
+        #expect(text().contains("usreview — keys"))
+        #expect(!text().contains("log: "), "no log line without a log")
+        context.logPath = "/state/usreview/usreview.log"
+        #expect(text().contains("log: /state/usreview/usreview.log"))
+    }
 }

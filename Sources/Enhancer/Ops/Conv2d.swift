@@ -64,7 +64,7 @@ public struct Conv2d: Sendable {
     }
 
     /// The same layer computed by Winograd F(m×m, 2×2) (`tile` = m: 2 or 4); the transformed
-    /// weights replace the plain ones ((m + 1)²/16 times their size).
+    /// weights replace the plain ones ((m + 1)²/4 times their size: 2.25× for m = 2, 6.25× for m = 4).
     func usingWinograd(tile: Int) -> Conv2d {
         guard supportsWinograd, winograd == nil, let weight else { return self }
         let fast = Winograd(tile: tile, downConvolution: weight.pointer, outChannels: outChannels, inChannels: inChannels)

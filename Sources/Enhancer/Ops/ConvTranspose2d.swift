@@ -53,7 +53,7 @@ struct ConvTranspose2d: Sendable {
     var supportsWinograd: Bool { kernelSize == 4 && stride == 2 && padding == 1 && outputPadding == 0 }
 
     /// The same layer computed by Winograd F(m×m, 2×2) per output parity (`tile` = m: 2 or
-    /// 4); the transformed weights replace the plain ones ((m + 1)²/16 times their size).
+    /// 4); the transformed weights replace the plain ones ((m + 1)²/4 times their size).
     func usingWinograd(tile: Int) -> ConvTranspose2d {
         guard supportsWinograd, winograd == nil, let transposedWeight else { return self }
         let parities = (0..<4).map { parity in

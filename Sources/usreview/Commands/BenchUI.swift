@@ -11,7 +11,10 @@ struct BenchUI: ParsableCommand {
         discussion: """
             Times Views.draw into a ScreenBuffer at 200×60 cells: the viewer with a triptych of \
             256×256 images in half blocks, the browser with 1050 cases (or --dataset's), and reducer \
-            steps. Prints medians. Target: viewer frame under 5 ms.
+            steps. Prints medians. Target: viewer frame under 5 ms. With --pty it also runs this \
+            binary's review app on a pseudo-terminal (200×60, blocks; a python3 pty harness) and \
+            times start-up to the first frame and a key press (n/p, cached case) to the finished \
+            frame. Targets: start-up ≤ 300 ms on 1050 pairs, key → frame ≤ 20 ms.
             """
     )
 
@@ -23,6 +26,12 @@ struct BenchUI: ParsableCommand {
 
     @Option(help: "Timed runs after one warm-up.")
     var runs: Int = 51
+
+    @Flag(help: "Also time the real app on a pseudo-terminal (needs python3): start-up to first frame, key press to frame. Uses --dataset, else a small synthetic one.")
+    var pty = false
+
+    @Option(help: "With --pty: app starts timed (the key presses are max(this, 21)).")
+    var ptyRuns: Int = 5
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -38,7 +47,13 @@ struct BenchUI: ParsableCommand {
                 images = (low, high, high)
             }
         }
-        let report = UIBenchmark.run(cases: cases, images: images, runs: max(1, runs))
+        var report = UIBenchmark.run(cases: cases, images: images, runs: max(1, runs))
+        if pty {
+            let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0]
+            report.figures += try PtyBenchmark.run(binary: binary, dataset: dataset.map { URL(fileURLWithPath: $0).path },
+                                                   runs: max(1, ptyRuns), columns: report.columns, rows: report.rows)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
