@@ -124,7 +124,7 @@ public enum StudyExport {
             let fields: [String] = [
                 row.study, row.reader, row.caseId, row.organ, row.lowDevice, row.highDevice, row.split, row.panelLabel,
                 row.model, String(row.panelPosition), row.question, row.value, row.valueUnblinded,
-                formatter.format(row.startedAt), formatter.format(row.submittedAt), String(row.durationMs),
+                timestamp(row.startedAt, formatter), timestamp(row.submittedAt, formatter), String(row.durationMs),
                 row.isRepeat ? "true" : "false", row.isCalibration ? "true" : "false", String(row.revision),
                 row.isLatest ? "true" : "false",
             ]
@@ -140,7 +140,7 @@ public enum StudyExport {
         let formatter = isoFormatter()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(formatter.format(date))
+            try container.encode(timestamp(date, formatter))
         }
         return try encoder.encode(rows)
     }
@@ -148,6 +148,13 @@ public enum StudyExport {
     static func csvField(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `date` to the nearest millisecond. The formatter truncates, and a stored
+    /// 17.431 s reads back as 17.43099…, which would print as .430.
+    static func timestamp(_ date: Date, _ formatter: Date.ISO8601FormatStyle) -> String {
+        let milliseconds = (date.timeIntervalSinceReferenceDate * 1000).rounded()
+        return formatter.format(Date(timeIntervalSinceReferenceDate: (milliseconds + 0.25) / 1000))
     }
 
     static func isoFormatter() -> Date.ISO8601FormatStyle {

@@ -166,7 +166,9 @@ public enum StudyImport {
             for group in groups {
                 if let existing = try Submission.filter(Submission.Columns.presentationId == group.presentationId
                     && Submission.Columns.revision == group.revision).fetchOne(db) {
-                    guard existing.submittedAt == group.submittedAt else {
+                    // The export writes milliseconds and the database holds finer times,
+                    // so a re-imported export matches within a millisecond.
+                    guard abs(existing.submittedAt.timeIntervalSince(group.submittedAt)) < 0.001 else {
                         throw StudyImportError.badRow(path: path, row: group.row, line: group.line, reason:
                             "revision \(group.revision) of this showing is already stored with another submit time")
                     }
