@@ -60,15 +60,7 @@ extension Views {
                                    view: ViewerControls, column: Int, row: Int, into screen: inout ScreenBuffer) {
         var picture = picture
         if view.crosshair {
-            let pixel = view.crosshairPixel(width: image.width, height: image.height)
-            let target: (x: Int, y: Int)?
-            if view.isZoomed {
-                target = transform.targetPixel(x: pixel.x, y: pixel.y)
-            } else {
-                let sx = Double(fit.contentWidth) / Double(max(1, image.width))
-                let sy = Double(fit.contentHeight) / Double(max(1, image.height))
-                target = (Int((Double(pixel.x) + 0.5) * sx), Int((Double(pixel.y) + 0.5) * sy))
-            }
+            let target = crosshairTarget(image: image, fit: fit, transform: transform, view: view)
             if let target, target.x < picture.width, target.y < picture.height {
                 let ink: UInt8 = picture[target.x, target.y] > 127 ? 0 : 255
                 for d in -6...6 where d < -1 || d > 1 {

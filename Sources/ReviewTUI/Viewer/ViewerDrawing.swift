@@ -51,17 +51,8 @@ extension Views {
                     : .gray(foreground: cell.foreground, background: cell.background))
             }
         }
-        guard view.crosshair else { return }
-        let pixel = view.crosshairPixel(width: image.width, height: image.height)
-        let target: (x: Int, y: Int)?
-        if view.isZoomed {
-            target = transform.targetPixel(x: pixel.x, y: pixel.y)
-        } else {
-            let sx = Double(fit.contentWidth) / Double(max(1, image.width))
-            let sy = Double(fit.contentHeight) / Double(max(1, image.height))
-            target = (Int((Double(pixel.x) + 0.5) * sx), Int((Double(pixel.y) + 0.5) * sy))
-        }
-        guard let target else { return }
+        guard view.crosshair,
+              let target = crosshairTarget(image: image, fit: fit, transform: transform, view: view) else { return }
         let cx = target.x / max(1, ppc.width), cy = target.y / max(1, ppc.height)
         guard cx < fit.columns, cy < fit.rows else { return }
         let under = grid[cx, cy]
@@ -113,5 +104,18 @@ extension Views {
         sublabels.append(item.devices.high)
         images.append(result?.high)
         return (labels, sublabels, images)
+    }
+}
+
+extension Views {
+    /// Where the crosshair's image pixel lands in the displayed picture (zoomed: through
+    /// the view transform; fitted: scaled to the fit), or nil when it is off screen.
+    static func crosshairTarget(image: GrayImage, fit: ImageFit, transform: ViewTransform,
+                                view: ViewerControls) -> (x: Int, y: Int)? {
+        let pixel = view.crosshairPixel(width: image.width, height: image.height)
+        if view.isZoomed { return transform.targetPixel(x: pixel.x, y: pixel.y) }
+        let sx = Double(fit.contentWidth) / Double(max(1, image.width))
+        let sy = Double(fit.contentHeight) / Double(max(1, image.height))
+        return (Int((Double(pixel.x) + 0.5) * sx), Int((Double(pixel.y) + 0.5) * sy))
     }
 }
