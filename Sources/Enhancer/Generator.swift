@@ -6,12 +6,13 @@ import Foundation
 /// eval mode (instance norm on the image's own statistics, dropout off).
 ///
 /// Runs are serialised: the generator keeps its work buffers between runs, so one
-/// `enhance` at a time uses them (others wait). Different generators may run at the same
-/// time, but OpenBLAS has one process-wide thread count, which each run sets to its
-/// generator's `threads`: give generators that run together the same count.
+/// `enhance` at a time uses them (others wait). Different generators run in parallel.
+///
+/// A run uses `threads` threads for everything, matrix products included: OpenBLAS is
+/// kept single-threaded and the engine splits the products itself (see `BLAS`).
 public final class Generator: @unchecked Sendable {
     let network: any GeneratorNetwork
-    /// Worker threads: OpenBLAS's and the engine's own loops.
+    /// Threads a run uses (the calling one included).
     public let threads: Int
     public let metadata: [String: String]
     public let parameterCount: Int
@@ -65,10 +66,11 @@ public final class Generator: @unchecked Sendable {
     ///
     /// An image whose sides are multiples of `sizeMultiple` runs at its own size. Any other
     /// is reflection-padded (PyTorch's `ReflectionPad2d`, split evenly between the two
-    /// ends of each side, the extra pixel at the end) up to the next multiple, and the
-    /// result is cropped back, so the output always has the input's size. Reflection cannot
-    /// pad a side by more than its length minus one, so very small images are rejected
-    /// with `EnhancerError.imageTooSmall`.
+    /// ends of each side, the extra pixel at the end) up to the next multiple (and to at
+    /// least 8 for the ResNet, whose blocks need 2 pixels at a quarter of the size), and
+    /// the result is cropped back, so the output always has the input's size. Reflection
+    /// cannot pad a side by its full length or more, so images with a side below
+    /// `minimumSide` are rejected with `EnhancerError.imageTooSmall`.
     ///
     /// Models with several input channels get the gray image in each; with several output
     /// channels, their mean is the result.
@@ -95,7 +97,6 @@ public final class Generator: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         try cancellation.map { if $0.isCancelled { throw EnhancerError.cancelled } }
-        BLAS.useThreads(threads)
         let loop = ParallelLoop(threads: threads)
         let context = RunContext(loop: loop, workspace: workspace,
                                  totalWork: network.multiplyAdds(height: paddedHeight, width: paddedWidth),

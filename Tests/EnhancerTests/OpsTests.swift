@@ -110,6 +110,32 @@ final class OpsTests: XCTestCase {
     }
 }
 
+final class SplitGemmTests: XCTestCase {
+    /// The products split over threads (by rows, or by columns when B is the larger operand)
+    /// against one call.
+    func testSplitProductsMatchOneCall() {
+        var random = SeededFloats(seed: 13)
+        for (m, n, k, transposeA) in [(300, 40, 200, false), (40, 3000, 20, false), (512, 1, 2048, false),
+                                      (257, 33, 129, true)] {
+            let a = random.array(m * k)
+            let b = random.array(k * n)
+            var single = [Float](repeating: 0, count: m * n)
+            var split = [Float](repeating: .nan, count: m * n)
+            let lda = transposeA ? m : k
+            single.withUnsafeMutableBufferPointer { c in
+                BLAS.gemm(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: n, c: c.baseAddress!, ldc: n)
+            }
+            split.withUnsafeMutableBufferPointer { c in
+                BLAS.gemm(m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: n, c: c.baseAddress!, ldc: n,
+                          loop: ParallelLoop(threads: 3))
+            }
+            // Equal up to the kernels' summation order.
+            let worst = zip(single, split).map { abs($0 - $1) }.max() ?? .nan
+            XCTAssertLessThan(worst, 1e-4, "\(m)×\(n)×\(k)")
+        }
+    }
+}
+
 final class PointwiseTests: XCTestCase {
     func testPublicConvReLUAndMaxPoolChain() {
         // AlexNet's first stage on a small input: conv 11×11 s4 p2, ReLU, max pool 3 s2.

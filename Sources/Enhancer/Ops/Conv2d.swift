@@ -99,9 +99,8 @@ public struct Conv2d: Sendable {
 
     /// The convolution of `x`, bias included.
     ///
-    /// `threads` sets the worker threads; nil means all cores. OpenBLAS's thread count is
-    /// process-wide and this sets it, so callers running layers on several threads at once
-    /// should all pass the same count (1 suits many small calls in parallel).
+    /// `threads` is how many threads the call uses (nil: all cores); 1 suits many calls
+    /// running in parallel.
     public func callAsFunction(_ x: Tensor, threads: Int? = nil) -> Tensor {
         callAsFunction(x, loop: ParallelLoop(threads: threads ?? ParallelLoop.defaultThreads))
     }
@@ -113,7 +112,6 @@ public struct Conv2d: Sendable {
         if paddingMode == .reflect {
             precondition(padding < x.height && padding < x.width, "reflection padding \(padding) needs a larger input")
         }
-        BLAS.useThreads(loop.threads)
         var y = Tensor(channels: outChannels, height: outHeight, width: outWidth)
         x.values.withUnsafeBufferPointer { input in
             y.values.withUnsafeMutableBufferPointer { output in
@@ -142,7 +140,7 @@ public struct Conv2d: Sendable {
         if kernelHeight == 1, kernelWidth == 1, stride == 1, padding == 0 {
             // A 1×1 convolution is the product itself: the input planes are the columns.
             BLAS.gemm(m: outChannels, n: outPlane, k: inChannels, a: weight.pointer, lda: inChannels,
-                      b: x, ldb: outPlane, c: y, ldc: outPlane)
+                      b: x, ldb: outPlane, c: y, ldc: outPlane, loop: loop)
             return
         }
         let rowsPerBand = max(1, min(outHeight, workspace.columnBudget / max(1, reductionLength * outWidth)))
@@ -153,7 +151,7 @@ public struct Conv2d: Sendable {
             unfold(x, height: height, width: width, outputRows: firstRow..<(firstRow + rows),
                    outWidth: outWidth, into: columns, loop: loop)
             BLAS.gemm(m: outChannels, n: rows * outWidth, k: reductionLength, a: weight.pointer, lda: reductionLength,
-                      b: columns, ldb: rows * outWidth, c: y + firstRow * outWidth, ldc: outPlane)
+                      b: columns, ldb: rows * outWidth, c: y + firstRow * outWidth, ldc: outPlane, loop: loop)
             firstRow += rows
         }
     }

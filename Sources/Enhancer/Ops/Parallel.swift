@@ -3,8 +3,8 @@ import Foundation
 
 /// Splits the engine's own loops (im2col, col2im, normalisation) over worker threads.
 ///
-/// The matrix products are threaded by OpenBLAS itself (see `BLAS.useThreads`); everything
-/// else runs here, over the same number of threads.
+/// The matrix products are split over the same threads (see `BLAS`): one pool for
+/// everything, so nothing competes for the cores.
 struct ParallelLoop: Sendable {
     /// Threads to use, at least 1.
     let threads: Int
@@ -30,23 +30,53 @@ struct ParallelLoop: Sendable {
             body(0..<count)
             return
         }
-        // More chunks than threads: the calling thread takes chunks too, so when a worker
-        // starts late (OpenBLAS's threads spin for a while after each product and compete
-        // for the cores) the caller carries on with the rest instead of waiting for it.
+        // More chunks than threads, taken one by one: when a worker starts late (another
+        // process holds the core) the others carry on with the rest instead of waiting.
         let chunks = min(count, 8 * threads, total / minimumChunkCost)
         if chunks == 1 {
             body(0..<count)
             return
         }
+        let next = ChunkCounter()
         // The body writes disjoint ranges of buffers it captured; that is the caller's promise,
         // which the compiler cannot check, so the closure travels in an unchecked box.
         withoutActuallyEscaping(body) { body in
             let task = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = count * chunk / chunks
-                let end = count * (chunk + 1) / chunks
-                if start < end { task.value(start..<end) }
+            // `threads` iterations (the calling thread runs one), so no more threads than
+            // asked for work at once, however many cores libdispatch has.
+            DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in
+                while let chunk = next.take(below: chunks) {
+                    task.value((count * chunk / chunks)..<(count * (chunk + 1) / chunks))
+                }
             }
+        }
+    }
+}
+
+/// Hands out chunk numbers 0, 1, 2, … to whichever thread asks first.
+private final class ChunkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < limit else { return nil }
+        next += 1
+        return next - 1
+    }
+}
+
+extension ParallelLoop {
+    /// Calls `body(part)` for each part in `0..<parts` at once (parts of equal work).
+    func forEachPart(_ parts: Int, _ body: (Int) -> Void) {
+        guard parts > 1 else {
+            if parts == 1 { body(0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let task = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in task.value(part) }
         }
     }
 }

@@ -20,15 +20,3 @@ func reflectionPad(_ x: UnsafePointer<Float>, channels: Int, height: Int, width:
         }
     }
 }
-
-/// The inverse of `reflectionPad`'s placement: copies the `height × width` window at
-/// (`top`, `left`) out of `[C, paddedHeight, paddedWidth]` planes.
-func crop(_ x: UnsafePointer<Float>, channels: Int, paddedHeight: Int, paddedWidth: Int,
-          top: Int, left: Int, height: Int, width: Int, into y: UnsafeMutablePointer<Float>) {
-    for c in 0..<channels {
-        for row in 0..<height {
-            (y + (c * height + row) * width).update(from: x + (c * paddedHeight + top + row) * paddedWidth + left,
-                                                   count: width)
-        }
-    }
-}

@@ -59,14 +59,18 @@ struct Winograd: Sendable {
         }
     }
 
-    /// `products[ab][O × tiles] = U[ab] · transformed[ab][C × tiles]`: the n² SGEMMs.
-    func multiply(_ transformed: UnsafePointer<Float>, tiles: Int, into products: UnsafeMutablePointer<Float>) {
+    /// `products[ab][O × tiles] = U[ab] · transformed[ab][C × tiles]`: the n² SGEMMs, shared
+    /// out whole among the threads.
+    func multiply(_ transformed: UnsafePointer<Float>, tiles: Int, into products: UnsafeMutablePointer<Float>,
+                  loop: ParallelLoop) {
         let matrix = outChannels * inChannels
-        for ab in 0..<(inputTile * inputTile) {
-            BLAS.gemm(m: outChannels, n: tiles, k: inChannels,
-                      a: transformedKernel.pointer + ab * matrix, lda: inChannels,
-                      b: transformed + ab * inChannels * tiles, ldb: tiles,
-                      c: products + ab * outChannels * tiles, ldc: tiles)
+        loop.forEach(inputTile * inputTile, itemCost: matrix * tiles / 8) { positions in
+            for ab in positions {
+                BLAS.gemm(m: outChannels, n: tiles, k: inChannels,
+                          a: transformedKernel.pointer + ab * matrix, lda: inChannels,
+                          b: transformed + ab * inChannels * tiles, ldb: tiles,
+                          c: products + ab * outChannels * tiles, ldc: tiles)
+            }
         }
     }
 }
@@ -119,7 +123,7 @@ extension Winograd {
                     scratch: scratch)
             }
         }
-        multiply(transformed, tiles: layout.tiles, into: products)
+        multiply(transformed, tiles: layout.tiles, into: products, loop: loop)
         loop.forEach(outChannels, itemCost: 2 * layout.positions * layout.tiles) { range in
             let scratch = TileScratch(layout)
             defer { scratch.deallocate() }
@@ -157,7 +161,7 @@ extension Winograd {
                         into: transformed + c * layout.tiles, planeStride: channels * layout.tiles, scratch: scratch)
                 }
             }
-            plan.multiply(transformed, tiles: layout.tiles, into: products)
+            plan.multiply(transformed, tiles: layout.tiles, into: products, loop: loop)
             loop.forEach(outChannels, itemCost: 2 * layout.positions * layout.tiles) { range in
                 let scratch = TileScratch(layout)
                 defer { scratch.deallocate() }
