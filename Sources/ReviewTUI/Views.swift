@@ -197,14 +197,13 @@ public enum Views {
 
     private static func wrapHint(_ message: String) -> String { String(message.prefix(60)) }
 
-    static func drawImage(_ image: GrayImage, fit: ImageFit, gain: Double, blitter: any Blitter, plain: Bool,
-                          column: Int, row: Int, into screen: inout ScreenBuffer) {
-        var picture = Scaling.prepare(image, for: fit, mode: blitter.mode)
-        if gain != 1 {
-            let table = (0...255).map { UInt8(min(255, (Double($0) * gain).rounded())) }
-            picture.pixels = picture.pixels.map { table[Int($0)] }
-        }
-        guard case let .cells(grid)? = try? blitter.render(picture, columns: fit.columns, rows: fit.rows) else { return }
+    /// Renders an already prepared picture with a cell blitter and copies the cells to
+    /// the screen at (column, row); the images stay gray unless `plain`. Returns the cells
+    /// drawn, for marks placed over them.
+    @discardableResult
+    static func drawCells(_ picture: GrayImage, fit: ImageFit, blitter: any Blitter, plain: Bool,
+                          column: Int, row: Int, into screen: inout ScreenBuffer) -> CellGrid? {
+        guard case let .cells(grid)? = try? blitter.render(picture, columns: fit.columns, rows: fit.rows) else { return nil }
         for y in 0..<grid.rows {
             for x in 0..<grid.columns {
                 let cell = grid[x, y]
@@ -212,6 +211,17 @@ public enum Views {
                     : .gray(foreground: cell.foreground, background: cell.background))
             }
         }
+        return grid
+    }
+
+    static func drawImage(_ image: GrayImage, fit: ImageFit, gain: Double, blitter: any Blitter, plain: Bool,
+                          column: Int, row: Int, into screen: inout ScreenBuffer) {
+        var picture = Scaling.prepare(image, for: fit, mode: blitter.mode)
+        if gain != 1 {
+            let table = (0...255).map { UInt8(min(255, (Double($0) * gain).rounded())) }
+            picture.pixels = picture.pixels.map { table[Int($0)] }
+        }
+        drawCells(picture, fit: fit, blitter: blitter, plain: plain, column: column, row: row, into: &screen)
     }
 
     static func drawMetrics(_ result: CaseResult?, _ item: Case, _ context: ViewContext, row: Int,

@@ -43,15 +43,9 @@ extension Views {
                                column: column, row: row, into: &screen)
             return
         }
-        guard case let .cells(grid)? = try? blitter.render(picture, columns: fit.columns, rows: fit.rows) else { return }
-        for y in 0..<grid.rows {
-            for x in 0..<grid.columns {
-                let cell = grid[x, y]
-                screen[column + x, row + y] = ScreenCell(cell.glyph, plain ? .plain
-                    : .gray(foreground: cell.foreground, background: cell.background))
-            }
-        }
-        guard view.crosshair,
+        guard let grid = drawCells(picture, fit: fit, blitter: blitter, plain: plain, column: column, row: row,
+                                   into: &screen),
+              view.crosshair,
               let target = crosshairTarget(image: image, fit: fit, transform: transform, view: view) else { return }
         let cx = target.x / max(1, ppc.width), cy = target.y / max(1, ppc.height)
         guard cx < fit.columns, cy < fit.rows else { return }
