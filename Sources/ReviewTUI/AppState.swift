@@ -18,6 +18,9 @@ public enum AppEvent: Equatable, Sendable {
     case failed(caseID: String, message: String)
     /// The case's results left the memory cache; they will be made again when needed.
     case evicted(caseID: String)
+    /// The reader study's ratings, read at start-up and again when the study changed
+    /// (Browser/StudyRatings.swift).
+    case ratings(StudyRatings)
 }
 
 /// Where background work on one case stands.
@@ -74,6 +77,8 @@ public struct AppState: Equatable, Sendable {
     public var wantsQuit = false
     /// Which cases the browser lists (Browser/BrowserFilter.swift).
     public var filter = BrowserFilter()
+    /// Which cases a reader study rated (`--study`); nil without one (Browser/StudyRatings.swift).
+    public var ratings: StudyRatings?
 
     public init(cases: [Case], hasModel: Bool) {
         self.cases = cases.sorted { ($0.organ, $0.number) < ($1.organ, $1.number) }
@@ -127,6 +132,10 @@ public func reduce(_ state: AppState, _ event: AppEvent) -> AppState {
         next.statusMessage = "case \(id): \(message)"
     case let .evicted(id):
         if case .done = state.work[id] { next.work[id] = nil }
+    case let .ratings(ratings):
+        next.ratings = ratings
+        // A case rated meanwhile may leave the "not rated" list; the viewer keeps its case.
+        if next.screen == .browser { selectionFollowsFilter(&next) }
     case let .key(key):
         reduceKey(&next, key)
     }

@@ -28,6 +28,10 @@ public struct ReviewApp {
     /// `--graphics` / config `graphics`: auto, sixel, blocks, quadrants, sextants, ascii.
     /// Auto and sixel ask the terminal before curses starts (Viewer/SixelPanels.swift).
     public var graphics: String = "auto"
+    /// A reader study whose ratings the browser shows (`--study`); read again when it
+    /// changed, at most every `ratingsRefreshInterval` (Browser/StudyRatings.swift).
+    public var ratings: StudyRatingsSource?
+    public static let ratingsRefreshInterval: TimeInterval = 2
 
     public init(index: DatasetIndex, datasetName: String, modelURL: URL?, threads: Int? = nil) {
         self.index = index
@@ -62,6 +66,13 @@ public struct ReviewApp {
         state.view.modelCount = max(1, models.names.count)
         if !models.errors.isEmpty { state.statusMessage = models.errors.joined(separator: " · ") }
         if let startupMessage { state.statusMessage = startupMessage }
+        if let ratings {
+            state = reduce(state, .ratings(ratings.ratings))
+            if !ratings.ratings.readerEnrolled, let reader = ratings.reader {
+                state.statusMessage = "reader \(reader) has not started study \(ratings.study): nothing rated yet"
+            }
+        }
+        var ratingsReadAt = Date()
         var workStarted: [String: Date] = [:]
         var job: (id: String, flag: CancellationFlag, prefetch: Bool)?
 
@@ -115,6 +126,17 @@ public struct ReviewApp {
                 driver.pendingClick = nil
                 state = reduceClick(state, click, screenRows: driver.size.rows)
                 dirty = true
+            }
+            if let ratings, Date().timeIntervalSince(ratingsReadAt) >= Self.ratingsRefreshInterval {
+                ratingsReadAt = Date()
+                do {
+                    if let fresh = try ratings.refreshIfChanged() {
+                        state = reduce(state, .ratings(fresh))
+                        dirty = true
+                    }
+                } catch {
+                    log?.error("study \(ratings.study): could not read the ratings again: \(error)")
+                }
             }
             for message in mailbox.drain() {
                 logWork(message, started: &workStarted)

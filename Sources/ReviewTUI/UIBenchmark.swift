@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dataset
 import Foundation
 import TerminalGraphics
@@ -94,6 +99,23 @@ public enum UIBenchmark {
             let frame = Views.draw(viewer, results: { $0 == opened ? result : nil }, context: context, size: size)
             sink &+= frame.columns
         })
+        // Sixel mode as the pty bench's terminal reports it (10×20-pixel cells, 256
+        // registers): the frame with its three pictures scaled, then their encoding.
+        var sixelContext = context
+        sixelContext.viewerGraphics = ViewerGraphics(sixel: true, cell: .typical,
+                                                     maxSixelGeometry: PixelSize(width: 2000, height: 1200), registers: 256)
+        let sixelFrame = Views.draw(viewer, results: { $0 == opened ? result : nil }, context: sixelContext, size: size)
+        figures.append(time("viewer frame (triptych, sixel pictures)", runs: runs) {
+            sink &+= Views.draw(viewer, results: { $0 == opened ? result : nil }, context: sixelContext, size: size).columns
+        })
+        let devNull = open("/dev/null", O_WRONLY)
+        let panels = SixelPanels(registers: 256, output: devNull)
+        let pixels = sixelFrame.images.map { $0.picture.width * $0.picture.height }.reduce(0, +)
+        figures.append(time("sixel encoding, \(sixelFrame.images.count) panels (\(pixels / 1000) kpx)", runs: runs) {
+            panels.forget()
+            panels.draw(sixelFrame, overlay: false, size: size)
+        })
+        close(devNull)
         figures.append(time("browser frame (\(cases.count) cases)", runs: runs) {
             sink &+= Views.draw(browser, results: { _ in nil }, context: context, size: size).rows
         })

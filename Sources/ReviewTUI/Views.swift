@@ -70,7 +70,10 @@ public enum Views {
         if rows.isEmpty, state.filter.isActive {
             screen.text("  no cases match the filter — Esc clears it", column: 0, row: listTop, role: .dim)
         }
-        screen.text("  ID     split       status         devices (low → high)", column: 0, row: 1, role: .dim)
+        // With a reader study, a "rated" column after the status (Browser/StudyRatings.swift).
+        let ratedWidth = state.ratings.map { max(16, $0.heading.count + 2) } ?? 0
+        let ratedHeading = state.ratings.map { $0.heading.padding(toLength: ratedWidth, withPad: " ", startingAt: 0) } ?? ""
+        screen.text("  ID     split       status         \(ratedHeading)devices (low → high)", column: 0, row: 1, role: .dim)
         for (offset, row) in rows.dropFirst(first).prefix(visible).enumerated() {
             let y = listTop + offset
             switch row {
@@ -81,7 +84,8 @@ public enum Views {
                 let item = state.cases[index]
                 let split = (item.split?.rawValue ?? "—").padding(toLength: 10, withPad: " ", startingAt: 0)
                 let status = statusText(state, item, context).padding(toLength: 14, withPad: " ", startingAt: 0)
-                let line = "  \(item.id)   \(split)  \(status) \(item.devices)"
+                let rated = state.ratings.map { $0.columnText(for: item.id).padding(toLength: ratedWidth, withPad: " ", startingAt: 0) } ?? ""
+                let line = "  \(item.id)   \(split)  \(status) \(rated)\(item.devices)"
                 if index == state.selected {
                     screen.fillRow(y, role: .selection)
                     screen.text(line, column: 0, row: y, role: .selection)
@@ -270,7 +274,8 @@ public enum Views {
         "  j/k, ↓/↑       move          PgDn/PgUp  page",
         "  g/G            first / last  Enter, l   open the case",
         "  o / v          filter: next organ / next device pair (cycles, then off)",
-        "  s / e          filter: next split / status (enhanced, failed, not yet)",
+        "  s / e          filter: next split / status (enhanced, failed, not yet;",
+        "                 with --study also rated, not rated)",
         "  Esc            clear every filter    mouse: click selects, again opens",
         "",
         "Viewer (LOW · ENHANCED · HIGH)",

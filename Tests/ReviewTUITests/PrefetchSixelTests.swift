@@ -126,4 +126,23 @@ private let cases = [makeCase(1), makeCase(2), makeCase(3)]
         panels.draw(frame, overlay: false, size: size)
         #expect(panels.framesDrawn == 2)  // back after the overlay closed
     }
+
+    @Test func onlyThePanelsThatChangedAreEncodedAgain() {
+        let panels = SixelPanels(registers: 256, output: open("/dev/null", O_WRONLY))
+        let size = TerminalSize(columns: 200, rows: 60)
+        let frame = viewerFrame(sixel: true)
+        panels.draw(frame, overlay: false, size: size)
+        #expect(panels.imagesDrawn == 3)
+        // A flicker: the middle picture changes, LOW and HIGH stay on the terminal.
+        var flickered = frame
+        flickered.images[1].picture.pixels = flickered.images[1].picture.pixels.map { 255 - $0 }
+        #expect(!panels.needsWipe(for: flickered, overlay: false, size: size))
+        panels.draw(flickered, overlay: false, size: size)
+        #expect(panels.framesDrawn == 2)
+        #expect(panels.imagesDrawn == 4)
+        // After a wipe (overlay, resize) every picture is drawn again.
+        panels.forget()
+        panels.draw(frame, overlay: false, size: size)
+        #expect(panels.imagesDrawn == 7)
+    }
 }

@@ -6,11 +6,19 @@ import Foundation
 /// parts must match. Keys (browser): o organ · v device pair · s split · e status ·
 /// `/` text (a number still jumps to a case ID) · Esc clears them all.
 public struct BrowserFilter: Equatable, Sendable {
-    /// Work status of a case, as the browser's status column shows it.
+    /// Work status of a case, as the browser's status column shows it, or — with a
+    /// reader study (`--study`) — whether the case is rated, as the rated column shows it.
     public enum Status: String, CaseIterable, Equatable, Sendable {
         case enhanced
         case failed
         case notYet = "not yet"
+        case rated
+        case notRated = "not rated"
+
+        /// What `e` cycles through: the work statuses, then the rating ones with a study.
+        static func cycle(withRatings: Bool) -> [Status] {
+            withRatings ? allCases : [.enhanced, .failed, .notYet]
+        }
     }
 
     public var organ: Organ?
@@ -31,11 +39,18 @@ public struct BrowserFilter: Equatable, Sendable {
 
     public var isActive: Bool { organ != nil || devices != nil || split != nil || status != nil || text != nil }
 
-    public func matches(_ item: Case, work: CaseWork?) -> Bool {
+    /// Whether `item` passes; `ratings` (the study's, nil without one) answers the
+    /// rated / not rated statuses, which list nothing without a study.
+    public func matches(_ item: Case, work: CaseWork?, ratings: StudyRatings? = nil) -> Bool {
         if let organ, item.organ != organ { return false }
         if let devices, item.devices != devices { return false }
         if let split, item.split != split { return false }
-        if let status, Self.status(of: work) != status { return false }
+        switch status {
+        case nil: break
+        case .rated?: if ratings?.status(of: item.id) != .rated { return false }
+        case .notRated?: if ratings?.status(of: item.id) != .notRated { return false }
+        case let status?: if Self.status(of: work) != status { return false }
+        }
         if let text, !text.isEmpty {
             let needle = text.lowercased()
             let fields = [item.id, item.organ.rawValue, item.devices.low, item.devices.high]
@@ -68,7 +83,7 @@ extension AppState {
     /// Indices into `cases` that the filter lets through, in list order.
     public var visibleIndices: [Int] {
         guard filter.isActive else { return Array(cases.indices) }
-        return cases.indices.filter { filter.matches(cases[$0], work: work[cases[$0].id]) }
+        return cases.indices.filter { filter.matches(cases[$0], work: work[cases[$0].id], ratings: ratings) }
     }
 
     /// The index `offset` visible cases away from the selection (clamped to the list);
@@ -126,7 +141,7 @@ func reduceBrowserFilter(_ state: inout AppState, _ key: Key) -> Bool {
         let present = Set(state.cases.compactMap(\.split))
         state.filter.split = cycle(state.filter.split, through: Split.allCases.filter(present.contains))
     case .character("e"):
-        state.filter.status = cycle(state.filter.status, through: BrowserFilter.Status.allCases)
+        state.filter.status = cycle(state.filter.status, through: BrowserFilter.Status.cycle(withRatings: state.ratings != nil))
     case .escape:
         guard state.filter.isActive else { return true }
         state.filter = BrowserFilter()

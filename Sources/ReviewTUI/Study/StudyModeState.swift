@@ -162,7 +162,7 @@ public func reduceStudy(_ state: StudyModeState, _ event: StudyEvent) -> StudyMo
             next.statusIsError = true
         case let .evicted(id):
             if case .done = next.work[id] { next.work[id] = nil }
-        case .key: break
+        case .key, .ratings: break  // keys come as .key(_); ratings are the browser's
         }
     case let .moved(to, answers, answered, total, message):
         next.command = nil

@@ -77,16 +77,19 @@ extension Views {
 
 /// Draws a frame's sixel pictures straight to the terminal after curses has refreshed:
 /// cursor to the panel's cell (saved and restored around it, so curses' idea of the
-/// cursor stays right), then the DCS. Redraws only when the pictures, their places or
-/// the screen changed; while an overlay covers the panels it draws nothing.
+/// cursor stays right), then the DCS. Redraws only the pictures that changed — a flicker
+/// or a model switch changes one panel of three, and encoding is most of a sixel frame's
+/// time —, all of them after a wipe or a resize; while an overlay covers the panels it
+/// draws nothing.
 final class SixelPanels {
     private let encoder: SixelEncoder
     private let output: Int32
     /// What is on the terminal now; nil when nothing is (or it was wiped).
     private var shown: [PanelImage]?
     private var shownSize: TerminalSize?
-    /// Bytes written and images drawn, for the log and tests.
+    /// Frames and images drawn, for the log and tests.
     private(set) var framesDrawn = 0
+    private(set) var imagesDrawn = 0
 
     init(registers: Int, output: Int32 = STDOUT_FILENO) {
         encoder = SixelEncoder(registers: registers)
@@ -114,12 +117,17 @@ final class SixelPanels {
             return
         }
         if shown == frame.images, shownSize == size { return }
+        // What is still on the terminal: the same picture at the same place, nothing
+        // wiped or resized since. `needsWipe` has cleared the screen when places changed.
+        let kept = shownSize == size ? (shown ?? []) : []
         var bytes: [UInt8] = [0x1B, UInt8(ascii: "7")]
-        for image in frame.images where image.rows > 0 && image.columns > 0 {
+        for (index, image) in frame.images.enumerated() where image.rows > 0 && image.columns > 0 {
+            if kept.indices.contains(index), kept[index] == image { continue }
             // Never into the bottom row: a sixel reaching it scrolls the screen.
             guard image.row + image.rows <= size.rows - 1 else { continue }
             bytes += Array("\u{1B}[\(image.row + 1);\(image.column + 1)H".utf8)
             bytes += encoder.encode(image.picture)
+            imagesDrawn += 1
         }
         bytes += [0x1B, UInt8(ascii: "8")]
         writeAll(bytes)

@@ -12,9 +12,13 @@ struct BenchUI: ParsableCommand {
             Times Views.draw into a ScreenBuffer at 200×60 cells: the viewer with a triptych of \
             256×256 images in half blocks, the browser with 1050 cases (or --dataset's), and reducer \
             steps. Prints medians. Target: viewer frame under 5 ms. With --pty it also runs this \
-            binary's review app on a pseudo-terminal (200×60, blocks; a python3 pty harness) and \
-            times start-up to the first frame and a key press (n/p, cached case) to the finished \
-            frame. Targets: start-up ≤ 300 ms on 1050 pairs, key → frame ≤ 20 ms.
+            binary's review app on a pseudo-terminal (200×60; a python3 pty harness), in blocks \
+            and then in sixel mode (the harness answers the app's terminal queries as xterm -ti \
+            vt340 with 10×20-pixel cells), and times start-up to the first frame and a key press \
+            (n/p, cached case) to the finished frame. With --model the viewer shows all three \
+            pictures (LOW · ENHANCED · HIGH) and the flicker key f is timed too; without one \
+            the ENHANCED panel stays empty. \
+            Targets: start-up ≤ 300 ms on 1050 pairs, key → frame ≤ 20 ms (blocks), ≤ 40 ms (sixel).
             """
     )
 
@@ -29,6 +33,10 @@ struct BenchUI: ParsableCommand {
 
     @Flag(help: "Also time the real app on a pseudo-terminal (needs python3): start-up to first frame, key press to frame. Uses --dataset, else a small synthetic one.")
     var pty = false
+
+    @Option(help: "With --pty: a generator (safetensors) for the app's ENHANCED panel, so the timed frames hold all three pictures.",
+            completion: .file(extensions: ["safetensors"]))
+    var model: String?
 
     @Option(help: "With --pty: app starts timed (the key presses are max(this, 21)).")
     var ptyRuns: Int = 5
@@ -51,8 +59,11 @@ struct BenchUI: ParsableCommand {
         if pty {
             let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                 ?? CommandLine.arguments[0]
-            report.figures += try PtyBenchmark.run(binary: binary, dataset: dataset.map { URL(fileURLWithPath: $0).path },
-                                                   runs: max(1, ptyRuns), columns: report.columns, rows: report.rows)
+            for graphics in ["blocks", "sixel"] {
+                report.figures += try PtyBenchmark.run(binary: binary, dataset: dataset.map { URL(fileURLWithPath: $0).path },
+                                                       model: model.map { URL(fileURLWithPath: $0).path }, graphics: graphics,
+                                                       runs: max(1, ptyRuns), columns: report.columns, rows: report.rows)
+            }
         }
         if json {
             let encoder = JSONEncoder()
@@ -61,7 +72,7 @@ struct BenchUI: ParsableCommand {
         } else {
             print("bench-ui: \(report.columns)×\(report.rows) cells, \(report.cases) cases, \(report.imageSize)px images, \(runs) runs")
             for figure in report.figures {
-                print("  " + figure.name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: " median %7.3f ms   min %7.3f ms",
+                print("  " + figure.name.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: " median %7.3f ms   min %7.3f ms",
                              figure.medianMilliseconds, figure.minimumMilliseconds))
             }
         }

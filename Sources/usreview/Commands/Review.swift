@@ -28,10 +28,18 @@ struct Review: ParsableCommand {
     @Option(help: "Images in the viewer: auto (sixel where the terminal says so, else blocks), sixel, blocks, quadrants, sextants, ascii. Default: the config file's graphics, else auto.")
     var graphics: String?
 
+    @Option(help: "A reader study (its name, as given to study create) whose ratings the browser shows: a rated column, and rated / not rated in the e filter. Read again when the study changes.")
+    var study: String?
+
+    @Option(help: "With --study: the reader whose ratings count as rated (default: any reader's).")
+    var reader: String?
+
     @OptionGroup var datasetOptions: DatasetOptions
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var studyDatabase: StudyDatabaseOptions
 
     func validate() throws {
+        if reader != nil, study == nil { throw ValidationError("--reader needs --study (the study whose ratings to show)") }
         if let graphics, !graphicsModeNames.contains(graphics) {
             throw ValidationError("--graphics '\(graphics)' is not one of \(graphicsModeNames.joined(separator: ", "))")
         }
@@ -68,6 +76,9 @@ struct Review: ParsableCommand {
         app.log = log
         app.cacheSize = config.cacheSize.value
         app.graphics = config.graphics.value
+        if let study {
+            app.ratings = try StudyRatingsSource(url: studyDatabase.url, study: study, reader: reader)
+        }
         if let themeError {
             log.error("\(themeError); using \(Theme.defaultName)")
             app.startupMessage = "\(themeError) — using \(Theme.defaultName)"
