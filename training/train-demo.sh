@@ -17,7 +17,7 @@ pairs=$(find "$data" -path '*high_quality/*.png' | wc -l)
 description="synthetic B-mode phantom pairs from usreview synth ($pairs pairs, all five organs), not clinical images"
 for variant in cyclegan l1 full; do
     python3 -m usreview_training.train --data "$data" --out "$out/$variant" --variant "$variant" \
-        --ngf "$ngf" --time-budget "$budget" --lpips "$lpips" >"$out/$variant.log" 2>&1 &
+        --ngf "$ngf" --batch "${BATCH:-4}" --time-budget "$budget" --lpips "$lpips" >"$out/$variant.log" 2>&1 &
 done
 status=0
 for job in $(jobs -p); do wait "$job" || status=1; done

@@ -194,7 +194,7 @@ def run(args, log=print):
         if args.time_budget is None:  # a plain resume may extend the run
             plan = {"epochs": args.epochs, "lr_step": args.lr_step, "planned": True}
             trainer.set_lr_step(args.lr_step)
-        torch.set_rng_state(saved["rng"])
+        torch.set_rng_state(saved["rng"].cpu())  # map_location moved it
     generator = torch.Generator().manual_seed(args.seed + first_epoch)
     baseline = metrics.summary(validation.low, validation.high)
     config = dict(vars(args), train_pairs=len(train), validation_pairs=len(validation),
