@@ -28,12 +28,15 @@ test: system-packages lpips-weights
 	scripts/test-cli .build/debug/usreview
 	scripts/test-tui .build/debug/usreview
 	scripts/test-tui-study .build/debug/usreview
+	scripts/test-training .build/debug/usreview
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/usreview
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/usreview
 	install -d $(DESTDIR)$(PREFIX)/share/usreview/themes
 	install -m 644 themes/*.toml $(DESTDIR)$(PREFIX)/share/usreview/themes/
+	install -d $(DESTDIR)$(PREFIX)/share/usreview/models
+	install -m 644 models/*.safetensors models/README.md $(DESTDIR)$(PREFIX)/share/usreview/models/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/usreview

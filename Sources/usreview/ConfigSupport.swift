@@ -7,7 +7,9 @@ import ReviewTUI
 func effectiveConfig(flags: ConfigValues, paths: AppPaths = AppPaths(), log: AppLog? = nil,
                      printWarnings: Bool = true) throws -> EffectiveConfig {
     let file = try ConfigFile.load(paths.configFile)
-    let config = EffectiveConfig(file: file, configPath: paths.configFile.path, flags: flags)
+    var config = EffectiveConfig(file: file, configPath: paths.configFile.path, flags: flags)
+    config.defaultToDemoModel(DemoModel.locate(in: DemoModel.searchFolders(
+        environment: ProcessInfo.processInfo.environment, executable: Bundle.main.executableURL)))
     for warning in config.warnings {
         if printWarnings { printError("warning: " + warning) }
         log?.warning(warning)

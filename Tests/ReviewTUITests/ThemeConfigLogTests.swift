@@ -7,13 +7,6 @@ private let shippedThemes = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("themes", isDirectory: true)
 
-private func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("usreview-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
 @Suite struct ThemeTests {
     @Test(arguments: ["reading-room", "light", "high-contrast"])
     func shippedThemesLoadCompletely(name: String) throws {

@@ -48,12 +48,19 @@ def main(argv=None):
     parser.add_argument("--dtype", choices=sorted(DTYPES), default="f16")
     parser.add_argument("--data-description", help="what the model was trained on, for the metadata")
     parser.add_argument("--commit", default=None, help="git commit of the recipe (default: git rev-parse HEAD)")
+    parser.add_argument("--metadata", action="append", default=[], metavar="KEY=VALUE",
+                        help="an extra metadata entry (e.g. schedule=…); repeatable")
     args = parser.parse_args(argv)
     saved = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     config = dict(saved["config"])
     if args.data_description:
         config["data_description"] = args.data_description
     metadata = generator_metadata(config, saved["epoch"], saved.get("validation"), args.commit or git_commit())
+    for entry in args.metadata:
+        key, separator, value = entry.partition("=")
+        if not separator:
+            parser.error(f"--metadata {entry!r}: expected KEY=VALUE")
+        metadata[key] = value
     export_state(saved["trainer"]["g_high"], args.output, args.dtype, metadata)
     print(f"wrote {args.output}: G_H, {metadata['architecture']} ngf {metadata['ngf']}, "
           f"{saved['epoch']} epochs, {args.dtype}")

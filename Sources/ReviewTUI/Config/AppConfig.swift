@@ -16,10 +16,13 @@ public enum SettingSource: Equatable, Sendable, CustomStringConvertible {
     case builtIn
     case file(path: String, line: Int)
     case flag(String)
+    /// The shipped demo model, chosen because the embedded demo dataset is open.
+    case demoModel
 
     public var description: String {
         switch self {
         case .builtIn: return "default"
+        case .demoModel: return "default for the embedded demo (models/README.md)"
         case let .file(path, line): return "\(path):\(line)"
         case let .flag(name): return "command line (\(name))"
         }

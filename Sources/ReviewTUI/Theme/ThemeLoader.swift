@@ -30,25 +30,7 @@ public enum ThemeLoader {
     /// each folder of `$USREVIEW_THEMES` (colon-separated), `<prefix>/share/usreview/themes`
     /// next to the executable, and the `themes/` of a source checkout holding the executable.
     public static func searchFolders(environment: [String: String], executable: URL?) -> [URL] {
-        var folders = [AppPaths(environment: environment).config.appendingPathComponent("themes", isDirectory: true)]
-        if let extra = environment["USREVIEW_THEMES"], !extra.isEmpty {
-            folders += extra.split(separator: ":").map { URL(fileURLWithPath: String($0), isDirectory: true) }
-        }
-        if let executable {
-            let binFolder = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-            folders.append(binFolder.deletingLastPathComponent()
-                .appendingPathComponent("share/usreview/themes", isDirectory: true))
-            // A build folder inside a checkout: …/repo/.build/debug/usreview → …/repo/themes.
-            var folder = binFolder
-            for _ in 0..<5 {
-                folder = folder.deletingLastPathComponent()
-                if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-                    folders.append(folder.appendingPathComponent("themes", isDirectory: true))
-                    break
-                }
-            }
-        }
-        return folders
+        ResourceFolders.search("themes", overrideVariable: "USREVIEW_THEMES", environment: environment, executable: executable)
     }
 
     /// The file for `nameOrPath`: a path (it contains `/` or ends in `.toml`) as given,

@@ -12,7 +12,7 @@ struct Config: ParsableCommand {
             path), graphics = "auto|sixel|blocks|quadrants|sextants|ascii", threads = N, \
             dataset = "PATH", models = ["G.safetensors", …], lncc_window = 9, \
             cache_size = 24. Unknown keys are warnings; bad values are errors. \
-            Also printed: where themes are searched and the log file.
+            Also printed: where themes are searched, the shipped demo model (the default model when the embedded demo dataset is opened without one) and the log file.
             """
     )
 
@@ -28,6 +28,9 @@ struct Config: ParsableCommand {
         print("theme file:  \(resolved.path ?? "(built-in \(Theme.defaultName))")")
         if let error { print("theme error: \(error) — using \(Theme.defaultName)") }
         print("theme folders: " + folders.map(\.path).joined(separator: ", "))
+        let modelFolders = DemoModel.searchFolders(environment: ProcessInfo.processInfo.environment,
+                                                   executable: Bundle.main.executableURL)
+        print("demo model:  \(DemoModel.locate(in: modelFolders)?.path ?? "(not found in " + modelFolders.map(\.path).joined(separator: ", ") + ")")")
         print("log file:    \(paths.logFile.path)")
     }
 }

@@ -11,14 +11,16 @@ struct Review: ParsableCommand {
             LOW · ENHANCED · HIGH viewer that enhances each case as it is opened (press ? \
             inside for the keys). When stdin or stdout is not a terminal (a pipe, CI) it \
             prints the dataset summary instead. Without --dataset it uses the embedded demo: \
-            phantom pairs made on first use in the user cache folder.
+            phantom pairs made on first use in the user cache folder, enhanced (unless a \
+            model is chosen) by the shipped demo model, trained on other phantoms \
+            (models/README.md).
             """
     )
 
     @Option(help: "A USEnhance folder; default: the embedded demo dataset.", completion: .directory)
     var dataset: String?
 
-    @Option(help: "A generator (safetensors) to enhance each opened case with; without it the enhanced panel stays empty. Repeat to compare models (m cycles, N shows all).",
+    @Option(help: "A generator (safetensors) to enhance each opened case with; without one the demo dataset gets the shipped demo model and a real dataset's enhanced panel stays empty. Repeat to compare models (m cycles, N shows all).",
             completion: .file(extensions: ["safetensors"]))
     var model: [String] = []
 
