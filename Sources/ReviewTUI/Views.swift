@@ -304,9 +304,14 @@ public enum Views {
     }
 
     static func drawHelp(_ state: AppState, _ context: ViewContext, _ screen: inout ScreenBuffer) {
-        let helpLines = helpText(context)
-        let width = min(screen.columns - 2, (helpLines.map(\.count).max() ?? 0) + 4)
-        let height = min(screen.rows - 2, helpLines.count + 2)
+        drawOverlayBox(helpText(context), &screen)
+    }
+
+    /// A framed box of text centred over whatever is on screen (help overlays); the first
+    /// line is its heading. Cut to the screen when it does not fit.
+    static func drawOverlayBox(_ lines: [String], _ screen: inout ScreenBuffer) {
+        let width = min(screen.columns - 2, (lines.map(\.count).max() ?? 0) + 4)
+        let height = min(screen.rows - 2, lines.count + 2)
         let left = (screen.columns - width) / 2
         let top = max(0, (screen.rows - height) / 2)
         for y in top..<(top + height) {
@@ -321,7 +326,7 @@ public enum Views {
                 screen[x, y] = ScreenCell(edge, .chrome(.label))
             }
         }
-        for (offset, line) in helpLines.prefix(height - 2).enumerated() {
+        for (offset, line) in lines.prefix(height - 2).enumerated() {
             screen.text(line, column: left + 2, row: top + 1 + offset, role: offset == 0 ? .heading : .text,
                         width: width - 4)
         }

@@ -183,19 +183,6 @@ public enum StudyViews {
     ]
 
     static func drawHelp(_ screen: inout ScreenBuffer) {
-        let width = min(screen.columns - 2, (helpLines.map(\.count).max() ?? 0) + 4)
-        let height = min(screen.rows - 2, helpLines.count + 2)
-        let left = (screen.columns - width) / 2
-        let top = max(0, (screen.rows - height) / 2)
-        for y in top..<(top + height) {
-            for x in left..<(left + width) {
-                let border = y == top || y == top + height - 1 || x == left || x == left + width - 1
-                screen[x, y] = ScreenCell(border ? "·" : " ", .chrome(.label))
-            }
-        }
-        for (offset, line) in helpLines.prefix(height - 2).enumerated() {
-            screen.text(line, column: left + 2, row: top + 1 + offset, role: offset == 0 ? .heading : .text,
-                        width: width - 4)
-        }
+        Views.drawOverlayBox(helpLines, &screen)
     }
 }
