@@ -19,6 +19,8 @@ public final class Generator: @unchecked Sendable {
     private let weightFormat: String
     private let lock = NSLock()
     private let workspace = Workspace()
+    /// The threads besides the caller's, started on the first run and kept for the next.
+    private var team: (any ParallelTeam)?
 
     init(network: any GeneratorNetwork, threads: Int, metadata: [String: String], parameterCount: Int,
          weightFormat: String) {
@@ -80,8 +82,9 @@ public final class Generator: @unchecked Sendable {
     ///     multiply-adds), rising to exactly 1 at the end; it runs on the calling thread.
     ///   - cancellation: checked between layers; once set, the run throws
     ///     `EnhancerError.cancelled`.
+    ///   - profile: when given, receives the time of each step of the network (for benchmarks).
     public func enhance(_ image: GrayImage, progress: (@Sendable (Double) -> Void)? = nil,
-                        cancellation: CancellationFlag? = nil) throws -> EnhancedImage {
+                        cancellation: CancellationFlag? = nil, profile: LayerProfile? = nil) throws -> EnhancedImage {
         let width = image.width
         let height = image.height
         let multiple = network.sizeMultiple
@@ -97,10 +100,11 @@ public final class Generator: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         try cancellation.map { if $0.isCancelled { throw EnhancerError.cancelled } }
-        let loop = ParallelLoop(threads: threads)
+        if team == nil, threads > 1, #available(macOS 15, *) { team = WorkerPool(workers: threads - 1) }
+        let loop = ParallelLoop(threads: threads, team: team)
         let context = RunContext(loop: loop, workspace: workspace,
                                  totalWork: network.multiplyAdds(height: paddedHeight, width: paddedWidth),
-                                 progress: progress, cancellation: cancellation)
+                                 progress: progress, cancellation: cancellation, profile: profile)
 
         let paddedPlane = paddedWidth * paddedHeight
         let input = workspace.buffer(.input, count: network.inChannels * paddedPlane)

@@ -59,13 +59,16 @@ final class OpsTests: XCTestCase {
                               paddingMode: reflect ? .reflect : .zeros)
             let expected = naiveConv(x, weight: weight, shape: [o, i, k, k], bias: bias, stride: s, padding: p,
                                      reflect: reflect)
-            let variants = conv.supportsWinograd ? [conv, conv.usingWinograd(tile: 2), conv.usingWinograd(tile: 4)] : [conv]
+            // The innermost-taps variant takes its own path only on a 2×2 input.
+            let variants = conv.supportsWinograd
+                ? [conv, conv.usingWinograd(tile: 2), conv.usingWinograd(tile: 4), conv.withInnermostTaps()] : [conv]
             for (variant, threads) in variants.flatMap({ v in [1, 2].map { (v, $0) } }) {
                 // A chunk cost of 1 makes even these small layers take the threaded paths.
                 let y = variant(x, loop: ParallelLoop(threads: threads, minimumChunkCost: 1))
                 XCTAssertEqual([y.channels, y.height, y.width], [expected.channels, expected.height, expected.width])
                 XCTAssertLessThan(maxDifference(y.values, expected.values), 1e-4,
-                                  "conv \(i)→\(o) k\(k) s\(s) p\(p) \(h)×\(w) winograd \(variant.winograd?.tile ?? 0)")
+                                  "conv \(i)→\(o) k\(k) s\(s) p\(p) \(h)×\(w) winograd \(variant.winograd?.tile ?? 0) "
+                                  + "innermost taps \(variant.innermostTaps != nil)")
             }
         }
     }
@@ -94,7 +97,9 @@ final class OpsTests: XCTestCase {
                     Double(weight[((ic * o + oc) * k + ky) * k + kx]) * Double(x[(ic * h + iy) * w + ix])
             } } } } } }
             var y = [Float](repeating: .nan, count: o * outHeight * outWidth)
-            let variants = conv.supportsWinograd ? [conv, conv.usingWinograd(tile: 2), conv.usingWinograd(tile: 4)] : [conv]
+            // The innermost-taps variant takes its own path only on a 1×1 input.
+            let variants = conv.supportsWinograd
+                ? [conv, conv.usingWinograd(tile: 2), conv.usingWinograd(tile: 4), conv.withInnermostTaps()] : [conv]
             for (conv, threads) in variants.flatMap({ v in [1, 2].map { (v, $0) } }) {
                 y = [Float](repeating: .nan, count: y.count)
                 x.withUnsafeBufferPointer { input in
@@ -104,7 +109,8 @@ final class OpsTests: XCTestCase {
                     }
                 }
                 XCTAssertLessThan(maxDifference(y, expected.map(Float.init)), 1e-4,
-                                  "convT \(i)→\(o) k\(k) s\(s) \(h)×\(w) winograd \(conv.winograd?.first?.tile ?? 0)")
+                                  "convT \(i)→\(o) k\(k) s\(s) \(h)×\(w) winograd \(conv.winograd?.tile ?? 0) "
+                                  + "innermost taps \(conv.innermostTaps != nil)")
             }
         }
     }

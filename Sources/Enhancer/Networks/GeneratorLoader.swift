@@ -4,10 +4,12 @@ import Foundation
 /// the reference code's key names. Hyper-parameters (depth, ngf, channels, blocks, dropout)
 /// are read off the key names and tensor shapes; nothing else is needed.
 enum GeneratorLoader {
-    static func network(from file: SafeTensorsFile, dict: StateDict) throws -> any GeneratorNetwork {
+    /// `automaticWinograd: false` keeps every layer's plain weights (tests that force a tile).
+    static func network(from file: SafeTensorsFile, dict: StateDict,
+                        automaticWinograd: Bool = true) throws -> any GeneratorNetwork {
         let network: any GeneratorNetwork
         if dict.hasKey(startingWith: "model.model.") {
-            network = try unet(dict)
+            network = try unet(dict, automaticWinograd: automaticWinograd)
         } else if dict.keys.contains(where: { $0.hasPrefix("model.") && $0.dropFirst(6).first?.isNumber == true }) {
             network = try resnet(dict)
         } else {
@@ -31,7 +33,7 @@ enum GeneratorLoader {
     /// Layers that run faster by Winograd at the native input size, 2^downs, are converted
     /// as they are read, so the plain and the transformed weights of the whole network are
     /// never in memory together.
-    private static func unet(_ dict: StateDict) throws -> UNetGenerator {
+    private static func unet(_ dict: StateDict, automaticWinograd: Bool) throws -> UNetGenerator {
         var downs = 2
         var prefix = "model.model.1.model."
         while dict.hasKey(startingWith: "\(prefix)3.model.") {
@@ -40,30 +42,32 @@ enum GeneratorLoader {
         }
         guard downs <= 24 else { throw dict.notAGenerator("the UNet nests deeper than 24 blocks", listing: []) }
         let side = 1 << downs
-        let down = try dict.conv("model.model.0", kernel: 4, stride: 2, padding: 1).usingWinogradIfItPays(side: side / 2)
+        let down = try dict.conv("model.model.0", kernel: 4, stride: 2, padding: 1).usingWinogradIfItPays(side: side / 2, allowed: automaticWinograd)
         let submodule = try unetBlock(dict, prefix: "model.model.1.model.", depth: 1, side: side / 2,
-                                      outerChannels: down.outChannels)
+                                      outerChannels: down.outChannels, automaticWinograd: automaticWinograd)
         let up = try dict.convTranspose("model.model.3", inChannels: 2 * down.outChannels, kernel: 4, stride: 2, padding: 1)
-            .usingWinogradIfItPays(side: side / 2)
+            .usingWinogradIfItPays(side: side / 2, allowed: automaticWinograd)
         return UNetGenerator(outermost: UNetSkipBlock(position: .outermost, depth: 0, down: down, up: up,
                                                       submodule: submodule))
     }
 
     /// The block at `depth`, whose input is `side` pixels wide at the native size.
     private static func unetBlock(_ dict: StateDict, prefix: String, depth: Int, side: Int,
-                                  outerChannels: Int) throws -> UNetSkipBlock {
+                                  outerChannels: Int, automaticWinograd: Bool) throws -> UNetSkipBlock {
         let down = try dict.conv("\(prefix)1", inChannels: outerChannels, kernel: 4, stride: 2, padding: 1)
-            .usingWinogradIfItPays(side: side / 2)
+            .usingWinogradIfItPays(side: side / 2, allowed: automaticWinograd)
         if dict.hasKey(startingWith: "\(prefix)3.model.") {
             let submodule = try unetBlock(dict, prefix: "\(prefix)3.model.", depth: depth + 1, side: side / 2,
-                                          outerChannels: down.outChannels)
+                                          outerChannels: down.outChannels, automaticWinograd: automaticWinograd)
             let up = try dict.convTranspose("\(prefix)5", inChannels: 2 * down.outChannels, outChannels: outerChannels,
-                                            kernel: 4, stride: 2, padding: 1).usingWinogradIfItPays(side: side / 2)
+                                            kernel: 4, stride: 2, padding: 1).usingWinogradIfItPays(side: side / 2, allowed: automaticWinograd)
             return UNetSkipBlock(position: .intermediate, depth: depth, down: down, up: up, submodule: submodule)
         }
+        // At the native size the innermost block sees a 2×2 input and a 1×1 middle.
         let up = try dict.convTranspose("\(prefix)3", inChannels: down.outChannels, outChannels: outerChannels,
-                                        kernel: 4, stride: 2, padding: 1).usingWinogradIfItPays(side: side / 2)
-        return UNetSkipBlock(position: .innermost, depth: depth, down: down, up: up, submodule: nil)
+                                        kernel: 4, stride: 2, padding: 1).usingWinogradIfItPays(side: side / 2, allowed: automaticWinograd)
+        return UNetSkipBlock(position: .innermost, depth: depth, down: side == 2 ? down.withInnermostTaps() : down,
+                             up: side == 2 ? up.withInnermostTaps() : up, submodule: nil)
     }
 
     // MARK: ResNet

@@ -3,6 +3,8 @@
 final class RunContext {
     let loop: ParallelLoop
     let workspace: Workspace
+    /// Where step times go, when the caller asked for them.
+    let profile: LayerProfile?
     private let cancellation: CancellationFlag?
     private let progress: (@Sendable (Double) -> Void)?
     private let totalWork: Double
@@ -11,9 +13,10 @@ final class RunContext {
     /// `totalWork` is the network's multiply-adds for this input size, so progress moves
     /// with the time spent rather than with the number of layers.
     init(loop: ParallelLoop, workspace: Workspace, totalWork: Double,
-         progress: (@Sendable (Double) -> Void)?, cancellation: CancellationFlag?) {
+         progress: (@Sendable (Double) -> Void)?, cancellation: CancellationFlag?, profile: LayerProfile? = nil) {
         self.loop = loop
         self.workspace = workspace
+        self.profile = profile
         self.totalWork = max(totalWork, 1)
         self.progress = progress
         self.cancellation = cancellation

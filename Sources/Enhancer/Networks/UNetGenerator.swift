@@ -92,30 +92,48 @@ final class UNetSkipBlock: Sendable {
     func run(_ x: UnsafePointer<Float>, height: Int, width: Int, into output: UnsafeMutablePointer<Float>,
              context: RunContext) throws {
         let loop = context.loop
+        let workspace = context.workspace
         let (innerHeight, innerWidth) = (height / 2, width / 2)
         let innerSize = innerChannels * innerHeight * innerWidth
         let outputPlane = height * width
+        let downName = "down \(depth) \(down.inChannels)→\(innerChannels) \(innerHeight)×\(innerWidth)"
+        let upName = "up \(depth) \(up.inChannels)→\(up.outChannels) \(height)×\(width)"
         if position == .innermost {
-            let hidden = context.workspace.buffer(.activation(0), count: innerSize)
-            down.forward(x, height: height, width: width, into: hidden, workspace: context.workspace, loop: loop)
-            applyBias(down.bias?.pointer, activation: .relu, to: hidden, channels: innerChannels,
-                      planeSize: innerHeight * innerWidth, loop: loop)
+            let hidden = workspace.buffer(.activation(0), count: innerSize)
+            context.step("\(downName) conv (\(down.methodName))") {
+                down.forward(x, height: height, width: width, into: hidden, workspace: workspace, loop: loop)
+            }
+            context.step("\(downName) bias+relu") {
+                applyBias(down.bias?.pointer, activation: .relu, to: hidden, channels: innerChannels,
+                          planeSize: innerHeight * innerWidth, loop: loop)
+            }
             try context.layerFinished(work: down.multiplyAdds(height: height, width: width))
-            up.forward(hidden, height: innerHeight, width: innerWidth, into: output, workspace: context.workspace, loop: loop)
-            instanceNorm(output, channels: up.outChannels, planeSize: outputPlane, into: output, activation: .relu, loop: loop)
+            context.step("\(upName) convT (\(up.methodName))") {
+                up.forward(hidden, height: innerHeight, width: innerWidth, into: output, workspace: workspace, loop: loop)
+            }
+            context.step("\(upName) norm+relu") {
+                instanceNorm(output, channels: up.outChannels, planeSize: outputPlane, into: output, activation: .relu,
+                             loop: loop)
+            }
             try context.layerFinished(work: up.multiplyAdds(height: innerHeight, width: innerWidth))
             return
         }
         guard let submodule else { preconditionFailure("only the innermost UNet block has no submodule") }
-        let concatenation = context.workspace.buffer(.level(depth + 1), count: 2 * innerSize)
-        down.forward(x, height: height, width: width, into: concatenation, workspace: context.workspace, loop: loop)
+        let concatenation = workspace.buffer(.level(depth + 1), count: 2 * innerSize)
+        context.step("\(downName) conv (\(down.methodName))") {
+            down.forward(x, height: height, width: width, into: concatenation, workspace: workspace, loop: loop)
+        }
         if position == .outermost {
             // No norm here; the LeakyReLU is the submodule's, applied in place as pix2pix does.
-            applyBias(down.bias?.pointer, activation: .leakyReLU(0.2), to: concatenation, channels: innerChannels,
-                      planeSize: innerHeight * innerWidth, loop: loop)
+            context.step("\(downName) bias+lrelu") {
+                applyBias(down.bias?.pointer, activation: .leakyReLU(0.2), to: concatenation, channels: innerChannels,
+                          planeSize: innerHeight * innerWidth, loop: loop)
+            }
         } else {
-            instanceNorm(concatenation, channels: innerChannels, planeSize: innerHeight * innerWidth,
-                         into: concatenation, activation: .leakyReLU(0.2), loop: loop)
+            context.step("\(downName) norm+lrelu") {
+                instanceNorm(concatenation, channels: innerChannels, planeSize: innerHeight * innerWidth,
+                             into: concatenation, activation: .leakyReLU(0.2), loop: loop)
+            }
         }
         try context.layerFinished(work: down.multiplyAdds(height: height, width: width))
 
@@ -123,14 +141,21 @@ final class UNetSkipBlock: Sendable {
                           context: context)
 
         // The up path's ReLU on the skip half; the submodule already applied it to its own half.
-        reluInPlace(concatenation, count: innerSize, loop: loop)
-        up.forward(concatenation, height: innerHeight, width: innerWidth, into: output,
-                   workspace: context.workspace, loop: loop)
+        context.step("\(upName) skip relu") { reluInPlace(concatenation, count: innerSize, loop: loop) }
+        context.step("\(upName) convT (\(up.methodName))") {
+            up.forward(concatenation, height: innerHeight, width: innerWidth, into: output, workspace: workspace,
+                       loop: loop)
+        }
         if position == .outermost {
-            applyBias(up.bias?.pointer, activation: .tanh, to: output, channels: up.outChannels,
-                      planeSize: outputPlane, loop: loop)
+            context.step("\(upName) bias+tanh") {
+                applyBias(up.bias?.pointer, activation: .tanh, to: output, channels: up.outChannels,
+                          planeSize: outputPlane, loop: loop)
+            }
         } else {
-            instanceNorm(output, channels: up.outChannels, planeSize: outputPlane, into: output, activation: .relu, loop: loop)
+            context.step("\(upName) norm+relu") {
+                instanceNorm(output, channels: up.outChannels, planeSize: outputPlane, into: output, activation: .relu,
+                             loop: loop)
+            }
         }
         try context.layerFinished(work: up.multiplyAdds(height: innerHeight, width: innerWidth))
     }

@@ -30,6 +30,11 @@ public struct Conv2d: Sendable {
     let bias: FloatBuffer?
     /// For 4×4, stride-2, padding-1 layers: the same convolution by Winograd F(m×m, 2×2).
     let winograd: Winograd?
+    /// For a 2×2 input (the UNet's innermost down convolution at the native size, output
+    /// 1×1), the only taps that meet the input, (ky, kx) = (1 + iy, 1 + ix): `[O × I·4]`,
+    /// column `4c + 2·iy + ix`, which is the input's own layout, so the layer is one
+    /// matrix-vector product that reads a quarter of the weights.
+    let innermostTaps: FloatBuffer?
 
     /// A convolution from PyTorch tensors: `weight` of `shape` `[O, I, kh, kw]`, row-major,
     /// and `bias` of `O` values (or nil).
@@ -43,7 +48,7 @@ public struct Conv2d: Sendable {
     }
 
     init(weight: FloatBuffer?, shape: [Int], bias: FloatBuffer?, stride: Int, padding: Int, paddingMode: PaddingMode,
-         winograd: Winograd? = nil) {
+         winograd: Winograd? = nil, innermostTaps: FloatBuffer? = nil) {
         precondition(stride >= 1 && padding >= 0, "Conv2d needs stride ≥ 1 and padding ≥ 0")
         precondition(weight != nil || winograd != nil, "Conv2d needs weights")
         outChannels = shape[0]
@@ -56,6 +61,7 @@ public struct Conv2d: Sendable {
         self.weight = weight
         self.bias = bias
         self.winograd = winograd
+        self.innermostTaps = innermostTaps
     }
 
     /// Whether `usingWinograd(tile:)` applies: the UNet's 4×4, stride-2, zero-padding-1 shape.
@@ -72,14 +78,33 @@ public struct Conv2d: Sendable {
                       paddingMode: .zeros, winograd: fast)
     }
 
+    /// This layer with `innermostTaps` as well (4×4, stride 2, zero padding 1 only; +¼ of the weights).
+    func withInnermostTaps() -> Conv2d {
+        guard supportsWinograd, innermostTaps == nil, let weight else { return self }
+        let taps = FloatBuffer(count: outChannels * inChannels * 4)
+        for o in 0..<outChannels {
+            for c in 0..<inChannels {
+                for tap in 0..<4 {
+                    let (ky, kx) = (1 + tap / 2, 1 + tap % 2)
+                    taps.pointer[(o * inChannels + c) * 4 + tap] = weight.pointer[((o * inChannels + c) * 4 + ky) * 4 + kx]
+                }
+            }
+        }
+        return Conv2d(weight: weight, shape: [outChannels, inChannels, 4, 4], bias: bias, stride: 2, padding: 1,
+                      paddingMode: .zeros, winograd: winograd, innermostTaps: taps)
+    }
+
     /// `usingWinograd` with the tile `Winograd.tile` picks for an output side of `side`, or
     /// this layer when the direct method is faster.
-    func usingWinogradIfItPays(side: Int) -> Conv2d {
-        guard supportsWinograd, let tile = Winograd.tile(inChannels: inChannels, outChannels: outChannels, side: side) else {
+    func usingWinogradIfItPays(side: Int, allowed: Bool = true) -> Conv2d {
+        guard allowed, supportsWinograd, let tile = Winograd.tile(inChannels: inChannels, outChannels: outChannels, side: side) else {
             return self
         }
         return usingWinograd(tile: tile)
     }
+
+    /// How the layer runs, for profiles: "winograd 4", "winograd 2" or "im2col+gemm".
+    var methodName: String { winograd.map { "winograd \($0.tile)" } ?? "im2col+gemm" }
 
     /// Rows of the unfolded matrix: one per weight of an output channel.
     var reductionLength: Int { inChannels * kernelHeight * kernelWidth }
@@ -132,6 +157,11 @@ public struct Conv2d: Sendable {
                  workspace: Workspace, loop: ParallelLoop) {
         let (outHeight, outWidth) = outputSize(height: height, width: width)
         let outPlane = outHeight * outWidth
+        if let innermostTaps, height == 2, width == 2 {
+            BLAS.gemm(m: outChannels, n: 1, k: 4 * inChannels, a: innermostTaps.pointer, lda: 4 * inChannels,
+                      b: x, ldb: 1, c: y, ldc: 1, loop: loop)
+            return
+        }
         if let winograd {
             winograd.downConvolution(x, height: height, width: width, into: y, workspace: workspace, loop: loop)
             return

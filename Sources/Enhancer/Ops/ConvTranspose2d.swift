@@ -17,8 +17,13 @@ struct ConvTranspose2d: Sendable {
     let transposedWeight: FloatBuffer?
     /// `[O]` or nil.
     let bias: FloatBuffer?
-    /// For 4×4, stride-2, padding-1 layers: Winograd F(m×m, 2×2) per output parity (2·py + px).
-    let winograd: [Winograd]?
+    /// For 4×4, stride-2, padding-1 layers: the same layer by Winograd F(m×m, 2×2).
+    let winograd: WinogradUpConvolution?
+    /// For a 1×1 input (the UNet's innermost up-sampling at the native size), the only taps
+    /// that reach the 2×2 output, (ky, kx) = (1 + oy, 1 + ox): `[O·4 × I]`, row
+    /// `(o·2 + oy)·2 + ox`, which is the output's own layout, so the layer is one
+    /// matrix-vector product that reads a quarter of the weights.
+    let innermostTaps: FloatBuffer?
 
     /// `weight` in PyTorch's layout `[I, O, k, k]`.
     init(weight: FloatBuffer, shape: [Int], bias: FloatBuffer?, stride: Int, padding: Int, outputPadding: Int = 0) {
@@ -35,9 +40,11 @@ struct ConvTranspose2d: Sendable {
         transpose(weight.pointer, rows: inChannels, columns: rows, into: transposed.pointer)
         transposedWeight = transposed
         winograd = nil
+        innermostTaps = nil
     }
 
-    private init(_ layer: ConvTranspose2d, winograd: [Winograd]) {
+    private init(_ layer: ConvTranspose2d, transposedWeight: FloatBuffer?, winograd: WinogradUpConvolution?,
+                 innermostTaps: FloatBuffer?) {
         inChannels = layer.inChannels
         outChannels = layer.outChannels
         kernelSize = layer.kernelSize
@@ -45,32 +52,50 @@ struct ConvTranspose2d: Sendable {
         padding = layer.padding
         outputPadding = layer.outputPadding
         bias = layer.bias
-        transposedWeight = nil
+        self.transposedWeight = transposedWeight
         self.winograd = winograd
+        self.innermostTaps = innermostTaps
+    }
+
+    /// This layer with `innermostTaps` as well (4×4, stride 2, padding 1 only; +¼ of the weights).
+    func withInnermostTaps() -> ConvTranspose2d {
+        guard supportsWinograd, innermostTaps == nil, let transposedWeight else { return self }
+        let taps = FloatBuffer(count: 4 * outChannels * inChannels)
+        for o in 0..<outChannels {
+            for oy in 0..<2 {
+                for ox in 0..<2 {
+                    let row = transposedWeight.pointer + ((o * 4 + 1 + oy) * 4 + 1 + ox) * inChannels
+                    (taps.pointer + ((o * 2 + oy) * 2 + ox) * inChannels).update(from: row, count: inChannels)
+                }
+            }
+        }
+        return ConvTranspose2d(self, transposedWeight: transposedWeight, winograd: winograd, innermostTaps: taps)
     }
 
     /// Whether `usingWinograd(tile:)` applies: the UNet's 4×4, stride-2, padding-1 shape.
     var supportsWinograd: Bool { kernelSize == 4 && stride == 2 && padding == 1 && outputPadding == 0 }
 
-    /// The same layer computed by Winograd F(m×m, 2×2) per output parity (`tile` = m: 2 or
-    /// 4); the transformed weights replace the plain ones ((m + 1)²/4 times their size).
+    /// The same layer computed by Winograd F(m×m, 2×2) (`tile` = m: 2 or 4); the
+    /// transformed weights replace the plain ones ((m + 1)²/4 times their size, plus the
+    /// edge kernels, half of it).
     func usingWinograd(tile: Int) -> ConvTranspose2d {
         guard supportsWinograd, winograd == nil, let transposedWeight else { return self }
-        let parities = (0..<4).map { parity in
-            Winograd(tile: tile, upConvolutionTransposedWeight: transposedWeight.pointer, outChannels: outChannels,
-                     inChannels: inChannels, parityY: parity / 2, parityX: parity % 2)
-        }
-        return ConvTranspose2d(self, winograd: parities)
+        let fast = WinogradUpConvolution(tile: tile, transposedWeight: transposedWeight.pointer,
+                                         outChannels: outChannels, inChannels: inChannels)
+        return ConvTranspose2d(self, transposedWeight: nil, winograd: fast, innermostTaps: nil)
     }
 
     /// `usingWinograd` with the tile `Winograd.tile` picks for an input side of `side`, or
     /// this layer when the direct method is faster.
-    func usingWinogradIfItPays(side: Int) -> ConvTranspose2d {
-        guard supportsWinograd, let tile = Winograd.tile(inChannels: inChannels, outChannels: outChannels, side: side) else {
+    func usingWinogradIfItPays(side: Int, allowed: Bool = true) -> ConvTranspose2d {
+        guard allowed, supportsWinograd, let tile = Winograd.tile(inChannels: inChannels, outChannels: outChannels, side: side) else {
             return self
         }
         return usingWinograd(tile: tile)
     }
+
+    /// How the layer runs, for profiles: "winograd 4", "winograd 2" or "gemm+col2im".
+    var methodName: String { winograd.map { "winograd \($0.tile)" } ?? "gemm+col2im" }
 
     var parameterCount: Int { inChannels * outChannels * kernelSize * kernelSize + (bias == nil ? 0 : outChannels) }
 
@@ -86,9 +111,13 @@ struct ConvTranspose2d: Sendable {
     /// `y[O, Ho, Wo]` = the transposed convolution of `x[I, H, W]`, without the bias.
     func forward(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
                  workspace: Workspace, loop: ParallelLoop) {
+        if let innermostTaps, height == 1, width == 1 {
+            BLAS.gemm(m: 4 * outChannels, n: 1, k: inChannels, a: innermostTaps.pointer, lda: inChannels,
+                      b: x, ldb: 1, c: y, ldc: 1, loop: loop)
+            return
+        }
         if let winograd {
-            Winograd.upConvolution(x, height: height, width: width, parities: winograd, into: y, workspace: workspace,
-                                   loop: loop)
+            winograd.forward(x, height: height, width: width, into: y, workspace: workspace, loop: loop)
             return
         }
         let transposedWeight = transposedWeight!

@@ -4,7 +4,8 @@ import Foundation
 /// Splits the engine's own loops (im2col, col2im, normalisation) over worker threads.
 ///
 /// The matrix products are split over the same threads (see `BLAS`): one pool for
-/// everything, so nothing competes for the cores.
+/// everything, so nothing competes for the cores. The threads are a `WorkerPool` where
+/// the caller supplies one (a generator keeps one for its runs), else libdispatch's.
 struct ParallelLoop: Sendable {
     /// Threads to use, at least 1.
     let threads: Int
@@ -12,9 +13,25 @@ struct ParallelLoop: Sendable {
     /// Elements of work below which a chunk is not worth a thread hand-over (~10 µs).
     let minimumChunkCost: Int
 
-    init(threads: Int, minimumChunkCost: Int = 32_768) {
+    /// The threads that run the loops; nil: `DispatchQueue.concurrentPerform`.
+    let team: (any ParallelTeam)?
+
+    init(threads: Int, minimumChunkCost: Int = 32_768, team: (any ParallelTeam)? = nil) {
         self.threads = max(1, threads)
         self.minimumChunkCost = max(1, minimumChunkCost)
+        self.team = team
+    }
+
+    /// `body(0)` … `body(participants − 1)` at once, on the team or on libdispatch's threads.
+    private func perform(_ participants: Int, _ body: (Int) -> Void) {
+        if let team {
+            team.perform(participants, body)
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let task = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: participants) { part in task.value(part) }
+        }
     }
 
     /// Every core of the machine.
@@ -39,15 +56,11 @@ struct ParallelLoop: Sendable {
         }
         let next = ChunkCounter()
         // The body writes disjoint ranges of buffers it captured; that is the caller's promise,
-        // which the compiler cannot check, so the closure travels in an unchecked box.
-        withoutActuallyEscaping(body) { body in
-            let task = UncheckedSendable(body)
-            // `threads` iterations (the calling thread runs one), so no more threads than
-            // asked for work at once, however many cores libdispatch has.
-            DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in
-                while let chunk = next.take(below: chunks) {
-                    task.value((count * chunk / chunks)..<(count * (chunk + 1) / chunks))
-                }
+        // which the compiler cannot check. `threads` participants (the calling thread is
+        // one), so no more threads than asked for work at once, however many cores there are.
+        perform(min(threads, chunks)) { _ in
+            while let chunk = next.take(below: chunks) {
+                body((count * chunk / chunks)..<(count * (chunk + 1) / chunks))
             }
         }
     }
@@ -68,16 +81,31 @@ private final class ChunkCounter: @unchecked Sendable {
 }
 
 extension ParallelLoop {
+    /// Calls `body(item)` for every item in `0..<count`, handing items out one at a time to
+    /// whichever thread is free: for a few coarse items such as whole matrix products,
+    /// where `forEach`'s chunks of several items would leave threads idle at the end.
+    /// `itemCost` is an item's work in elements touched; with less than twice
+    /// `minimumChunkCost` in all, the items run on the calling thread.
+    func forEachItem(_ count: Int, itemCost: Int, _ body: (Int) -> Void) {
+        guard count > 0 else { return }
+        let total = count.multipliedReportingOverflow(by: max(1, itemCost)).partialValue
+        guard threads > 1, count > 1, total >= 2 * minimumChunkCost else {
+            for item in 0..<count { body(item) }
+            return
+        }
+        let next = ChunkCounter()
+        perform(min(threads, count)) { _ in
+            while let item = next.take(below: count) { body(item) }
+        }
+    }
+
     /// Calls `body(part)` for each part in `0..<parts` at once (parts of equal work).
     func forEachPart(_ parts: Int, _ body: (Int) -> Void) {
         guard parts > 1 else {
             if parts == 1 { body(0) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let task = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in task.value(part) }
-        }
+        perform(parts, body)
     }
 }
 

@@ -7,6 +7,8 @@ final class Workspace {
         case columns
         /// Winograd-transformed inputs and their products (one layer at a time).
         case winogradPhases, winogradInput, winogradProducts
+        /// The inputs and products of a Winograd transposed convolution's edge rows and columns.
+        case winogradEdges
         /// The concatenation buffer of the UNet block at this depth: its input, then its up output.
         case level(Int)
         /// Network-specific activations.

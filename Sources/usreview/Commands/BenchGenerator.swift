@@ -22,6 +22,9 @@ struct BenchGenerator: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "After the timed runs, as many profiled runs: the median time of each network step.")
+    var profile = false
+
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
@@ -52,6 +55,37 @@ struct BenchGenerator: ParsableCommand {
                          size, size, threads, loadMilliseconds, times[times.count / 2], times[0], times.count))
             print(String(format: "peak RSS %.1f MB (F32 weights %.1f MB; budget 1.5x weights + 100 MB = %.1f MB)",
                          peakMB, weightsMB, 1.5 * weightsMB + 100))
+        }
+        if profile { try printProfile(generator, input: input) }
+    }
+
+    /// Runs `runs` more times with a `LayerProfile` and prints each step's median, its share
+    /// of the summed medians, and the sums per kind of step (convolutions by method, norms …).
+    private func printProfile(_ generator: Generator, input: GrayImage) throws {
+        var profiles: [LayerProfile] = []
+        for _ in 0..<max(1, runs) {
+            let profile = LayerProfile()
+            _ = try generator.enhance(input, profile: profile)
+            profiles.append(profile)
+        }
+        let names = profiles[0].steps.map(\.name)
+        let medians = names.indices.map { index -> Double in
+            let times = profiles.map { Double($0.steps[index].nanoseconds) / 1e6 }.sorted()
+            return times[times.count / 2]
+        }
+        let total = medians.reduce(0, +)
+        print(String(format: "profile: median of %d runs per step; steps sum to %.2f ms", profiles.count, total))
+        for (name, time) in zip(names, medians) {
+            print(String(format: "%8.3f ms %5.1f%%  ", time, 100 * time / total) + name)
+        }
+        var byKind: [String: Double] = [:]
+        for (name, time) in zip(names, medians) {
+            let kind = name.split(separator: " ").dropFirst(4).joined(separator: " ")
+            byKind[kind, default: 0] += time
+        }
+        print("by kind of step:")
+        for (kind, time) in byKind.sorted(by: { $0.value > $1.value }) {
+            print(String(format: "%8.3f ms %5.1f%%  ", time, 100 * time / total) + kind)
         }
     }
 
