@@ -8,8 +8,7 @@ func effectiveConfig(flags: ConfigValues, paths: AppPaths = AppPaths(), log: App
                      printWarnings: Bool = true) throws -> EffectiveConfig {
     let file = try ConfigFile.load(paths.configFile)
     var config = EffectiveConfig(file: file, configPath: paths.configFile.path, flags: flags)
-    config.defaultToDemoModel(DemoModel.locate(in: DemoModel.searchFolders(
-        environment: ProcessInfo.processInfo.environment, executable: Bundle.main.executableURL)))
+    config.defaultToDemoModel(DemoModel.locate(in: demoModelSearchFolders()))
     for warning in config.warnings {
         if printWarnings { printError("warning: " + warning) }
         log?.warning(warning)
@@ -21,4 +20,10 @@ func effectiveConfig(flags: ConfigValues, paths: AppPaths = AppPaths(), log: App
 func themeSearchFolders() -> [URL] {
     ThemeLoader.searchFolders(environment: ProcessInfo.processInfo.environment,
                               executable: Bundle.main.executableURL)
+}
+
+/// The folders searched for the shipped demo model, for this executable and environment.
+func demoModelSearchFolders() -> [URL] {
+    DemoModel.searchFolders(environment: ProcessInfo.processInfo.environment,
+                            executable: Bundle.main.executableURL)
 }

@@ -28,8 +28,7 @@ struct Config: ParsableCommand {
         print("theme file:  \(resolved.path ?? "(built-in \(Theme.defaultName))")")
         if let error { print("theme error: \(error) — using \(Theme.defaultName)") }
         print("theme folders: " + folders.map(\.path).joined(separator: ", "))
-        let modelFolders = DemoModel.searchFolders(environment: ProcessInfo.processInfo.environment,
-                                                   executable: Bundle.main.executableURL)
+        let modelFolders = demoModelSearchFolders()
         print("demo model:  \(DemoModel.locate(in: modelFolders)?.path ?? "(not found in " + modelFolders.map(\.path).joined(separator: ", ") + ")")")
         print("log file:    \(paths.logFile.path)")
     }
