@@ -1,16 +1,23 @@
-"""safetensors files, read and written without the `safetensors` package.
+"""safetensors files as torch tensors, without the `safetensors` package.
 
-The format is small (an 8-byte little-endian header length, a JSON header, raw
-little-endian data), and writing it here keeps the recipe's dependencies to
-torch, numpy and pillow. The Swift loader (Sources/Enhancer/Weights) reads what
-this writes; the cross-language test checks that end to end.
+Writing goes through the repository's numpy writer (scripts/lib/tensorio.py: name
+order kept, 8-byte aligned data, atomic temp file + rename), so one piece of code
+writes the format for the scripts and the recipe. Reading is our own because it keeps
+each tensor's dtype (F16 stays F16) and checks every offset against the file. The
+recipe needs torch, numpy and pillow only; the Swift loader (Sources/Enhancer/Weights)
+reads what this writes, which the cross-language test checks end to end.
 """
 import json
 import os
 import struct
+import sys
 
 import numpy as np
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                                "scripts", "lib"))
+import tensorio  # noqa: E402
 
 _DTYPES = {
     "F32": (torch.float32, 4),
@@ -18,7 +25,6 @@ _DTYPES = {
     "BF16": (torch.bfloat16, 2),
     "I64": (torch.int64, 8),
 }
-_NAMES = {dtype: name for name, (dtype, _) in _DTYPES.items()}
 
 
 class SafeTensorsError(ValueError):
@@ -26,35 +32,17 @@ class SafeTensorsError(ValueError):
 
 
 def write(path, tensors, metadata=None):
-    """Writes `tensors` (name → tensor) in name order, atomically (temp file + rename).
+    """Writes `tensors` (name → F32 or F16 tensor) in name order, atomically.
 
     `metadata` values must be strings, as the format requires.
     """
-    header = {}
-    chunks = []
-    offset = 0
+    arrays = {}
     for name in sorted(tensors):
         tensor = tensors[name].detach().to("cpu").contiguous()
-        if tensor.dtype not in _NAMES:
-            raise SafeTensorsError(f"{path}: tensor {name} has unsupported dtype {tensor.dtype}")
-        data = _tensor_bytes(tensor)
-        header[name] = {"dtype": _NAMES[tensor.dtype], "shape": list(tensor.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    if metadata:
-        header["__metadata__"] = {str(key): str(value) for key, value in metadata.items()}
-    encoded = json.dumps(header, separators=(",", ":")).encode()
-    encoded += b" " * (-len(encoded) % 8)  # the data starts 8-byte aligned
-    temporary = f"{path}.partial"
-    with open(temporary, "wb") as file:
-        file.write(struct.pack("<Q", len(encoded)))
-        file.write(encoded)
-        for chunk in chunks:
-            file.write(chunk)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+        if tensor.dtype not in (torch.float32, torch.float16):
+            raise SafeTensorsError(f"{path}: tensor {name} has dtype {tensor.dtype}; write F32 or F16")
+        arrays[name] = tensor.numpy()
+    tensorio.write_safetensors(path, arrays, metadata)
 
 
 def read(path):
@@ -86,7 +74,3 @@ def read(path):
         tensors[name] = raw.view(dtype).reshape(entry["shape"]).clone()
     return tensors, metadata
 
-
-def _tensor_bytes(tensor):
-    # bfloat16 has no numpy dtype: reinterpret any tensor as raw bytes.
-    return tensor.reshape(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b""
