@@ -41,7 +41,10 @@ let package = Package(
         // ncurses driver, background enhancement.
         .target(
             name: "ReviewTUI",
-            dependencies: ["Dataset", "Enhancer", "Metrics", "TerminalGraphics", "CNcursesw", "ReaderStudy"]
+            dependencies: [
+                "Dataset", "Enhancer", "Metrics", "TerminalGraphics", "CNcursesw", "ReaderStudy",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
         // Reader studies: definitions (TOML), randomisation and blinding, reading
         // sessions, the SQLite store (GRDB, WAL) and export.

@@ -1,13 +1,14 @@
 import Foundation
 
-/// A bad value in the config file: names the file, the line and the key.
+/// A bad config file: names the file, the line (0: none, as for an unreadable file),
+/// the key path and what is wrong. Control characters from the file are shown escaped.
 public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public let path: String
     public let line: Int
     public let key: String?
     public let reason: String
     public var description: String {
-        "config \(path), line \(line)\(key.map { ", key '\($0)'" } ?? ""): \(reason)"
+        escapingControlCharacters("config \(path)\(line > 0 ? ", line \(line)" : "")\(key.map { ", key '\($0)'" } ?? ""): \(reason)")
     }
 }
 
@@ -86,9 +87,9 @@ public struct ConfigFile: Equatable, Sendable {
     }
 
     public static func parse(_ text: String, path: String) throws(ConfigError) -> ConfigFile {
-        let entries: [SimpleTOMLEntry]
-        do { entries = try SimpleTOML.parse(text) } catch {
-            throw ConfigError(path: path, line: error.line, key: nil, reason: error.reason)
+        let entries: [TOMLEntry]
+        do { entries = try TOMLEntries.read(text) } catch {
+            throw ConfigError(path: path, line: error.line, key: nil, reason: "\(error.reason) (column \(error.column))")
         }
         var file = ConfigFile(path: path)
         for entry in entries {
@@ -97,7 +98,14 @@ public struct ConfigFile: Equatable, Sendable {
             }
             func string() throws(ConfigError) -> String {
                 guard case let .string(value) = entry.value else { throw bad("must be a string, not \(entry.value.typeName)") }
+                try refuseControlCharacters(value)
                 return value
+            }
+            // Paths and names end up on screen and in other commands' messages.
+            func refuseControlCharacters(_ value: String) throws(ConfigError) {
+                if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                    throw bad("\"\(value)\" contains a control character; remove it")
+                }
             }
             func integer(_ range: ClosedRange<Int>) throws(ConfigError) -> Int {
                 guard case let .integer(value) = entry.value else { throw bad("must be an integer, not \(entry.value.typeName)") }
@@ -105,7 +113,8 @@ public struct ConfigFile: Equatable, Sendable {
                 return value
             }
             guard entry.table.isEmpty, keys.contains(entry.key) else {
-                file.warnings.append("config \(path), line \(entry.line): unknown key '\(entry.dottedKey)' ignored (known: \(keys.joined(separator: ", ")))")
+                file.warnings.append(escapingControlCharacters(
+                    "config \(path), line \(entry.line): unknown key '\(entry.dottedKey)' ignored (known: \(keys.joined(separator: ", ")))"))
                 continue
             }
             file.lines[entry.key] = entry.line
@@ -125,8 +134,12 @@ public struct ConfigFile: Equatable, Sendable {
                 file.values.dataset = (value as NSString).expandingTildeInPath
             case "models":
                 switch entry.value {
-                case let .string(one): file.values.models = [(one as NSString).expandingTildeInPath]
-                case let .strings(many): file.values.models = many.map { ($0 as NSString).expandingTildeInPath }
+                case let .string(one):
+                    try refuseControlCharacters(one)
+                    file.values.models = [(one as NSString).expandingTildeInPath]
+                case let .strings(many):
+                    for path in many { try refuseControlCharacters(path) }
+                    file.values.models = many.map { ($0 as NSString).expandingTildeInPath }
                 default: throw bad("must be an array of paths, like [\"~/models/G.safetensors\"]")
                 }
             case "lncc_window":
@@ -194,6 +207,7 @@ public struct EffectiveConfig: Equatable, Sendable {
             lines.append(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                 + value.padding(toLength: max(valueWidth, value.count), withPad: " ", startingAt: 0) + "  " + source.description)
         }
-        return lines.joined(separator: "\n")
+        // Flags and the file's path may carry control characters (the file's values may not).
+        return lines.map(escapingControlCharacters).joined(separator: "\n")
     }
 }

@@ -1,12 +1,15 @@
 import Foundation
 
-/// Why a theme could not be used; the text names the file, the line and the key.
+/// Why a theme could not be used; the text names the file, the line and the key path.
+/// Control characters from the file or the name asked for are shown escaped.
 public enum ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(name: String, searched: [String])
     case unreadable(path: String, reason: String)
     case malformed(path: String, line: Int, key: String?, reason: String)
 
-    public var description: String {
+    public var description: String { escapingControlCharacters(text) }
+
+    private var text: String {
         switch self {
         case let .notFound(name, searched):
             return "theme '\(name)' not found (looked in: \(searched.joined(separator: ", ")))"
@@ -71,22 +74,26 @@ public enum ThemeLoader {
     }
 
     public static func parse(_ text: String, path: String) throws(ThemeError) -> Theme {
-        let entries: [SimpleTOMLEntry]
-        do { entries = try SimpleTOML.parse(text) } catch {
-            throw .malformed(path: path, line: error.line, key: nil, reason: error.reason)
+        let entries: [TOMLEntry]
+        do { entries = try TOMLEntries.read(text) } catch {
+            throw .malformed(path: path, line: error.line, key: nil, reason: "\(error.reason) (column \(error.column))")
         }
         let roles = Dictionary(uniqueKeysWithValues: Theme.tableNames.map { ($0.name, $0.role) })
         var name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        var raw: [ChromeRole: [String: SimpleTOMLEntry]] = [:]
+        var raw: [ChromeRole: [String: TOMLEntry]] = [:]
         for entry in entries {
             if entry.table.isEmpty {
                 switch entry.key {
-                case "name":
+                case "name", "description":
                     guard case let .string(value) = entry.value else {
-                        throw .malformed(path: path, line: entry.line, key: "name", reason: "must be a string")
+                        throw .malformed(path: path, line: entry.line, key: entry.key, reason: "must be a string, not \(entry.value.typeName)")
                     }
-                    name = value
-                case "description": break
+                    // The name is drawn in the title bar.
+                    if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                        throw .malformed(path: path, line: entry.line, key: entry.key,
+                                         reason: "\"\(value)\" contains a control character; remove it")
+                    }
+                    if entry.key == "name" { name = value }
                 default:
                     throw .malformed(path: path, line: entry.line, key: entry.key,
                                      reason: "unknown key (known: name, description, and the tables \(Theme.tableNames.map(\.name).joined(separator: ", ")))")
@@ -128,7 +135,9 @@ public enum ThemeLoader {
                     }
                     return .terminalDefault
                 }
-                guard hex.count == 7, hex.hasPrefix("#"), let rgb = UInt32(hex.dropFirst(), radix: 16) else {
+                // All six hex digits: UInt32(_:radix:) alone would take a sign ("#+12345").
+                guard hex.count == 7, hex.hasPrefix("#"), hex.dropFirst().allSatisfy(\.isHexDigit),
+                      let rgb = UInt32(hex.dropFirst(), radix: 16) else {
                     throw .malformed(path: path, line: hexEntry.line, key: "\(table).\(side)",
                                      reason: "'\(hex)' is not a colour: write \"#rrggbb\" or \"default\"")
                 }

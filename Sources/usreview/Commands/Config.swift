@@ -23,13 +23,15 @@ struct Config: ParsableCommand {
         let paths = AppPaths()
         let config = try effectiveConfig(flags: ConfigValues(theme: theme), paths: paths)
         print(config.report())
+        // Paths come from flags and the environment: shown, never sent to the terminal raw.
+        func show(_ line: String) { print(escapingControlCharacters(line)) }
         let folders = themeSearchFolders()
         let (resolved, error) = ThemeLoader.resolve(config.theme.value, folders: folders)
-        print("theme file:  \(resolved.path ?? "(built-in \(Theme.defaultName))")")
-        if let error { print("theme error: \(error) — using \(Theme.defaultName)") }
-        print("theme folders: " + folders.map(\.path).joined(separator: ", "))
+        show("theme file:  \(resolved.path ?? "(built-in \(Theme.defaultName))")")
+        if let error { show("theme error: \(error) — using \(Theme.defaultName)") }
+        show("theme folders: " + folders.map(\.path).joined(separator: ", "))
         let modelFolders = demoModelSearchFolders()
-        print("demo model:  \(DemoModel.locate(in: modelFolders)?.path ?? "(not found in " + modelFolders.map(\.path).joined(separator: ", ") + ")")")
-        print("log file:    \(paths.logFile.path)")
+        show("demo model:  \(DemoModel.locate(in: modelFolders)?.path ?? "(not found in " + modelFolders.map(\.path).joined(separator: ", ") + ")")")
+        show("log file:    \(paths.logFile.path)")
     }
 }
