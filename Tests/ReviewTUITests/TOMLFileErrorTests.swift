@@ -67,6 +67,12 @@ import Testing
         let file = try ConfigFile.parse("threads = 2\n[view]\nzoom = 2\n", path: "/c/config.toml")
         #expect(file.values.threads == 2)
         #expect(file.warnings == ["config /c/config.toml, line 3: unknown key 'view.zoom' ignored (known: \(ConfigFile.keys.joined(separator: ", ")))"])
+        // Many unknown keys: the first few by line, then a count.
+        let many = try ConfigFile.parse((1...12).map { "k\($0) = 1" }.joined(separator: "\n"), path: "/c/config.toml")
+        #expect(many.warnings.count == ConfigFile.maxUnknownKeyWarnings + 1)
+        #expect(many.warnings.last == "config /c/config.toml: 2 more unknown keys ignored")
+        let lines = many.warnings.dropLast().compactMap { Int($0.split(separator: ",")[1].dropFirst(" line ".count).prefix { $0.isNumber }) }
+        #expect(lines == lines.sorted() && lines.count == ConfigFile.maxUnknownKeyWarnings)
     }
 
     @Test func unknownTableNamesKeyPathAndLine() {
@@ -111,6 +117,15 @@ import Testing
             #expect(error.line == 0)
             #expect(error.description.hasPrefix("config \(notAFile.path): cannot read it"), "\(error)")
         }
+        // Past 64 KiB a file is refused before it is parsed (a lookup of a line parses again).
+        let big = folder.appendingPathComponent("big.toml")
+        try Data(("name = \"big\"\n" + String(repeating: "#", count: TOMLDocument.maxBytes)).utf8).write(to: big)
+        #expect(throws: ThemeError.unreadable(path: big.path, reason: "it is larger than 64 KiB, too large for a settings file")) {
+            try ThemeLoader.load(big)
+        }
+        let fits = folder.appendingPathComponent("fits.toml")
+        try Data(("name = \"fits\"\n#" + String(repeating: "x", count: TOMLDocument.maxBytes - 15)).utf8).write(to: fits)
+        #expect(try ThemeLoader.load(fits).name == "fits")
     }
 
     @Test func controlCharactersAreShownEscaped() throws {

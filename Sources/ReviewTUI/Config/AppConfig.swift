@@ -73,6 +73,7 @@ public struct ConfigFile: Equatable, Sendable {
 
     /// The keys a config file may set.
     public static let keys = ["theme", "graphics", "threads", "dataset", "models", "lncc_window", "cache_size"]
+    static let maxUnknownKeyWarnings = 10
 
     public init(path: String) { self.path = path }
 
@@ -80,21 +81,22 @@ public struct ConfigFile: Equatable, Sendable {
     public static func load(_ url: URL) throws(ConfigError) -> ConfigFile? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw ConfigError(path: url.path, line: 0, key: nil, reason: "cannot read it: \(error.localizedDescription)")
+        do { text = try TOMLDocument.readText(url) } catch {
+            throw ConfigError(path: url.path, line: 0, key: nil, reason: "cannot read it: \(error.reason)")
         }
         return try parse(text, path: url.path)
     }
 
     public static func parse(_ text: String, path: String) throws(ConfigError) -> ConfigFile {
-        let entries: [TOMLEntry]
-        do { entries = try TOMLEntries.read(text) } catch {
+        let document: TOMLDocument
+        do { document = try TOMLDocument(parsing: text) } catch {
             throw ConfigError(path: path, line: error.line, key: nil, reason: "\(error.reason) (column \(error.column))")
         }
         var file = ConfigFile(path: path)
-        for entry in entries {
+        var unknown: [TOMLEntry] = []
+        for entry in document.entries {
             func bad(_ reason: String) -> ConfigError {
-                ConfigError(path: path, line: entry.line, key: entry.dottedKey, reason: reason)
+                ConfigError(path: path, line: document.line(of: entry), key: entry.dottedKey, reason: reason)
             }
             func string() throws(ConfigError) -> String {
                 guard case let .string(value) = entry.value else { throw bad("must be a string, not \(entry.value.typeName)") }
@@ -113,11 +115,10 @@ public struct ConfigFile: Equatable, Sendable {
                 return value
             }
             guard entry.table.isEmpty, keys.contains(entry.key) else {
-                file.warnings.append(escapingControlCharacters(
-                    "config \(path), line \(entry.line): unknown key '\(entry.dottedKey)' ignored (known: \(keys.joined(separator: ", ")))"))
+                unknown.append(entry)
                 continue
             }
-            file.lines[entry.key] = entry.line
+            file.lines[entry.key] = document.line(of: entry)
             switch entry.key {
             case "theme":
                 let value = try string()
@@ -149,6 +150,15 @@ public struct ConfigFile: Equatable, Sendable {
             case "cache_size": file.values.cacheSize = try integer(1...100_000)
             default: break
             }
+        }
+        // A few warnings by line; finding a line takes a few parses, so not for thousands.
+        let shown = unknown.prefix(maxUnknownKeyWarnings).map { (document.line(of: $0), $0) }.sorted { $0.0 < $1.0 }
+        for (line, entry) in shown {
+            file.warnings.append(escapingControlCharacters(
+                "config \(path), line \(line): unknown key '\(entry.dottedKey)' ignored (known: \(keys.joined(separator: ", ")))"))
+        }
+        if unknown.count > shown.count {
+            file.warnings.append(escapingControlCharacters("config \(path): \(unknown.count - shown.count) more unknown keys ignored"))
         }
         return file
     }

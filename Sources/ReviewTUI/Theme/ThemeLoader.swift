@@ -56,8 +56,8 @@ public enum ThemeLoader {
 
     public static func load(_ url: URL) throws(ThemeError) -> Theme {
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
+        do { text = try TOMLDocument.readText(url) } catch {
+            throw .unreadable(path: url.path, reason: error.reason)
         }
         return try parse(text, path: url.path)
     }
@@ -74,38 +74,38 @@ public enum ThemeLoader {
     }
 
     public static func parse(_ text: String, path: String) throws(ThemeError) -> Theme {
-        let entries: [TOMLEntry]
-        do { entries = try TOMLEntries.read(text) } catch {
+        let document: TOMLDocument
+        do { document = try TOMLDocument(parsing: text) } catch {
             throw .malformed(path: path, line: error.line, key: nil, reason: "\(error.reason) (column \(error.column))")
         }
         let roles = Dictionary(uniqueKeysWithValues: Theme.tableNames.map { ($0.name, $0.role) })
         var name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         var raw: [ChromeRole: [String: TOMLEntry]] = [:]
-        for entry in entries {
+        for entry in document.entries {
             if entry.table.isEmpty {
                 switch entry.key {
                 case "name", "description":
                     guard case let .string(value) = entry.value else {
-                        throw .malformed(path: path, line: entry.line, key: entry.key, reason: "must be a string, not \(entry.value.typeName)")
+                        throw .malformed(path: path, line: document.line(of: entry), key: entry.key, reason: "must be a string, not \(entry.value.typeName)")
                     }
                     // The name is drawn in the title bar.
                     if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                        throw .malformed(path: path, line: entry.line, key: entry.key,
+                        throw .malformed(path: path, line: document.line(of: entry), key: entry.key,
                                          reason: "\"\(value)\" contains a control character; remove it")
                     }
                     if entry.key == "name" { name = value }
                 default:
-                    throw .malformed(path: path, line: entry.line, key: entry.key,
+                    throw .malformed(path: path, line: document.line(of: entry), key: entry.key,
                                      reason: "unknown key (known: name, description, and the tables \(Theme.tableNames.map(\.name).joined(separator: ", ")))")
                 }
                 continue
             }
             guard let role = roles[entry.table] else {
-                throw .malformed(path: path, line: entry.line, key: entry.dottedKey,
+                throw .malformed(path: path, line: document.line(of: entry), key: entry.dottedKey,
                                  reason: "unknown table '\(entry.table)' (known: \(Theme.tableNames.map(\.name).joined(separator: ", ")))")
             }
             guard ["fg", "bg", "fg256", "bg256"].contains(entry.key) else {
-                throw .malformed(path: path, line: entry.line, key: entry.dottedKey,
+                throw .malformed(path: path, line: document.line(of: entry), key: entry.dottedKey,
                                  reason: "unknown key (known: fg, bg, fg256, bg256)")
             }
             raw[role, default: [:]][entry.key] = entry
@@ -119,18 +119,18 @@ public enum ThemeLoader {
                 let indexEntry = keys[side + "256"]
                 guard let hexEntry else {
                     if let indexEntry {
-                        throw .malformed(path: path, line: indexEntry.line, key: "\(table).\(side)256",
+                        throw .malformed(path: path, line: document.line(of: indexEntry), key: "\(table).\(side)256",
                                          reason: "given without '\(table).\(side)'")
                     }
                     return fallbackColor
                 }
                 guard case let .string(hex) = hexEntry.value else {
-                    throw .malformed(path: path, line: hexEntry.line, key: "\(table).\(side)",
+                    throw .malformed(path: path, line: document.line(of: hexEntry), key: "\(table).\(side)",
                                      reason: "must be a string \"#rrggbb\" or \"default\", not \(hexEntry.value.typeName)")
                 }
                 if hex == "default" {
                     if let indexEntry {
-                        throw .malformed(path: path, line: indexEntry.line, key: "\(table).\(side)256",
+                        throw .malformed(path: path, line: document.line(of: indexEntry), key: "\(table).\(side)256",
                                          reason: "not allowed when '\(table).\(side)' is \"default\"")
                     }
                     return .terminalDefault
@@ -138,15 +138,15 @@ public enum ThemeLoader {
                 // All six hex digits: UInt32(_:radix:) alone would take a sign ("#+12345").
                 guard hex.count == 7, hex.hasPrefix("#"), hex.dropFirst().allSatisfy(\.isHexDigit),
                       let rgb = UInt32(hex.dropFirst(), radix: 16) else {
-                    throw .malformed(path: path, line: hexEntry.line, key: "\(table).\(side)",
+                    throw .malformed(path: path, line: document.line(of: hexEntry), key: "\(table).\(side)",
                                      reason: "'\(hex)' is not a colour: write \"#rrggbb\" or \"default\"")
                 }
                 guard let indexEntry else {
-                    throw .malformed(path: path, line: hexEntry.line, key: "\(table).\(side)256",
+                    throw .malformed(path: path, line: document.line(of: hexEntry), key: "\(table).\(side)256",
                                      reason: "missing: give the 256-colour fallback (0…255) of \(hex)")
                 }
                 guard case let .integer(index) = indexEntry.value, (0...255).contains(index) else {
-                    throw .malformed(path: path, line: indexEntry.line, key: "\(table).\(side)256",
+                    throw .malformed(path: path, line: document.line(of: indexEntry), key: "\(table).\(side)256",
                                      reason: "must be an integer from 0 to 255")
                 }
                 return ThemeColor(rgb: rgb, index: Int32(index))

@@ -21,13 +21,14 @@ public enum TOMLEntryValue: Equatable, Sendable {
     }
 }
 
-/// One value of the file: the path of tables above it (`""` at the top), its key, and the
-/// 1-based line where its definition starts.
+/// One value of the file: the path of tables above it (`""` at the top) and its key, as
+/// written in messages.
 public struct TOMLEntry: Equatable, Sendable {
     public let table: String
     public let key: String
     public let value: TOMLEntryValue
-    public let line: Int
+    /// The keys from the top, unquoted.
+    let path: [String]
     /// `table.key`, or `key` at the top level.
     public var dottedKey: String { table.isEmpty ? key : "\(table).\(key)" }
 }
@@ -39,9 +40,37 @@ public struct TOMLSyntaxError: Error, Equatable, Sendable {
     public let reason: String
 }
 
-/// Reads a TOML file with TOMLKit into its values, in the order they are written.
-public enum TOMLEntries {
-    public static func read(_ text: String) throws(TOMLSyntaxError) -> [TOMLEntry] {
+/// Why a settings file could not be read; the reason is a phrase for "cannot read it: …".
+public struct TOMLReadError: Error, Equatable, Sendable {
+    public let reason: String
+}
+
+/// A TOML file read with TOMLKit: its values, and the line of any of them on request.
+public struct TOMLDocument: Sendable {
+    /// Themes and config files are a few KiB; a line lookup parses the text again, and a
+    /// device or a huge file must not be read without end.
+    public static let maxBytes = 64 * 1024
+
+    /// The UTF-8 text of `url`, at most `maxBytes`.
+    public static func readText(_ url: URL) throws(TOMLReadError) -> String {
+        let data: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: maxBytes + 1) ?? Data()
+        } catch {
+            throw TOMLReadError(reason: error.localizedDescription)
+        }
+        guard data.count <= maxBytes else { throw TOMLReadError(reason: "it is larger than \(maxBytes / 1024) KiB, too large for a settings file") }
+        guard let text = String(data: data, encoding: .utf8) else { throw TOMLReadError(reason: "it is not UTF-8 text") }
+        return text
+    }
+
+    /// Every value that is not a table, by key within each table (TOMLKit's order).
+    public let entries: [TOMLEntry]
+    private let lines: [Substring]
+
+    public init(parsing text: String) throws(TOMLSyntaxError) {
         // TOMLKit hands the text to C++ as a C string, which would end at a NUL.
         if let nul = text.firstIndex(of: "\0") {
             let lineStart = text[..<nul].lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
@@ -54,18 +83,17 @@ public enum TOMLEntries {
         } catch {
             throw TOMLSyntaxError(line: 0, column: 0, reason: "\(error)")
         }
-        var found: [(path: [String], value: TOMLEntryValue)] = []
+        var entries: [TOMLEntry] = []
         func walk(_ table: TOMLTable, _ path: [String]) {
             for (key, value) in table {
-                if let inner = value.table { walk(inner, path + [key]) } else { found.append((path + [key], entryValue(value))) }
+                if let inner = value.table { walk(inner, path + [key]); continue }
+                entries.append(TOMLEntry(table: path.map(Self.keyText).joined(separator: "."), key: Self.keyText(key),
+                                         value: Self.entryValue(value), path: path + [key]))
             }
         }
         walk(root, [])
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        return found.map { path, value in
-            TOMLEntry(table: path.dropLast().map(keyText).joined(separator: "."), key: keyText(path.last!), value: value,
-                      line: line(of: path, in: lines))
-        }.sorted { ($0.line, $0.dottedKey) < ($1.line, $1.dottedKey) }
+        self.entries = entries
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     }
 
     private static func entryValue(_ value: TOMLValueConvertible) -> TOMLEntryValue {
@@ -91,16 +119,17 @@ public enum TOMLEntries {
         return bare ? key : "\"" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    /// The line where the definition of `path` starts. TOMLKit 0.6 keeps no positions of
-    /// parsed values, so TOMLKit is asked again on whole-line prefixes of the text: the
-    /// definition ends on the first prefix that parses and holds the key, and starts on the
-    /// line after the last prefix before it that parses (lines between are inside it, such
-    /// as a multi-line array). A binary search keeps this to a few parses.
-    static func line(of path: [String], in lines: [Substring]) -> Int {
+    /// The 1-based line where the definition of `entry` starts. TOMLKit 0.6 keeps no
+    /// positions of parsed values, so TOMLKit is asked again on whole-line prefixes of the
+    /// text: the definition ends on the first prefix that parses and holds the key, and
+    /// starts on the line after the last prefix before it that parses (lines between are
+    /// inside it, as in a multi-line array). A binary search keeps this to a few parses, so
+    /// callers ask only for the lines they show.
+    public func line(of entry: TOMLEntry) -> Int {
         func holds(_ count: Int) -> Bool? {
             guard let table = try? TOMLTable(string: lines[..<count].joined(separator: "\n")) else { return nil }
             var current: TOMLValueConvertible = table
-            for key in path {
+            for key in entry.path {
                 guard let inner = current.table?[key] else { return false }
                 current = inner
             }
