@@ -104,7 +104,7 @@ public struct TOMLDocument: Sendable {
         case .array:
             let items = Array(value.array ?? [])
             let strings = items.compactMap(\.string)
-            return strings.count == items.count ? .strings(strings) : .other(typeName: "an array of other values than strings")
+            return strings.count == items.count ? .strings(strings) : .other(typeName: "an array that is not all strings")
         case .double: return .other(typeName: "a floating-point number")
         case .date, .time, .dateTime: return .other(typeName: "a date or time")
         case .table: return .other(typeName: "a table")
