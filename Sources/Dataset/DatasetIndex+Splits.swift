@@ -13,9 +13,12 @@ extension DatasetIndex {
     /// With `splitFile`, that file is honoured as given (it must exist). Otherwise the
     /// split lives in `usreview-splits.json` in the dataset folder — or, when that
     /// folder is read-only, in the user data folder under a name derived from the
-    /// dataset's path — and is drawn with `seed` the first time.
+    /// dataset's path — and is drawn with `seed` the first time. `isWritable` says whether
+    /// a folder takes a new file (access(2) by default; tests inject one, since root may
+    /// write into a 0555 folder).
     public static func load(_ root: URL, splitFile: URL? = nil,
-                            seed: UInt64 = SplitPlan.defaultSeed) throws -> (DatasetIndex, SplitSource?) {
+                            seed: UInt64 = SplitPlan.defaultSeed,
+                            isWritable: (URL) -> Bool = folderIsWritable) throws -> (DatasetIndex, SplitSource?) {
         var index = try scan(root)
         guard index.cases.contains(where: \.isPaired) else { return (index, nil) }
         if let splitFile {
@@ -29,7 +32,8 @@ extension DatasetIndex {
         }
         let plan = SplitPlan.stratified(index.cases, seed: seed)
         var lastError: Error?
-        for candidate in candidates {
+        let datasetFolderWritable = isWritable(index.root)
+        for candidate in candidates where candidate != candidates[0] || datasetFolderWritable {
             do {
                 try FileManager.default.createDirectory(at: candidate.deletingLastPathComponent(),
                                                         withIntermediateDirectories: true)
@@ -41,6 +45,11 @@ extension DatasetIndex {
             }
         }
         throw lastError!
+    }
+
+    /// True when this process may create files in `folder` (access(2) with W_OK).
+    public static func folderIsWritable(_ folder: URL) -> Bool {
+        access(folder.path, W_OK) == 0
     }
 
     /// Sets each paired case's split from `plan`; reports cases the plan lacks and

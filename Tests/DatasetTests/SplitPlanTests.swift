@@ -90,6 +90,7 @@ final class SplitPlanTests: XCTestCase {
         XCTAssertEqual(try SplitPlan.read(url), plan)
     }
 
+    /// Through the writability probe, so it holds as root too (root writes into 0555 folders).
     func testReadOnlyDatasetKeepsItsSplitInTheUserDataFolder() throws {
         let root = try makeTemporaryFolder(self)
         let data = try makeTemporaryFolder(self)
@@ -98,15 +99,40 @@ final class SplitPlanTests: XCTestCase {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try PNGCodec.write(GrayImage(width: 2, height: 2, value: 9), to: url)
         }
-        chmod(root.path, 0o555)
-        defer { chmod(root.path, 0o755) }
         setenv("XDG_DATA_HOME", data.path, 1)
         defer { unsetenv("XDG_DATA_HOME") }
-        let (_, source) = try DatasetIndex.load(root)
+        var asked: [String] = []
+        let readOnly: (URL) -> Bool = { folder in asked.append(folder.path); return folder.path != root.path }
+        let (index, source) = try DatasetIndex.load(root, isWritable: readOnly)
+        XCTAssertEqual(asked, [root.path], "the probe is asked about the dataset folder")
         let file = try XCTUnwrap(source?.file)
-        if getuid() != 0 {  // root can write into a 0555 folder anyway
-            XCTAssertTrue(file.path.hasPrefix(data.path), "\(file.path)")
-        }
+        XCTAssertEqual(source?.created, true)
+        XCTAssertTrue(file.path.hasPrefix(data.path + "/"), "\(file.path)")
+        XCTAssertEqual(file, DatasetIndex.fallbackSplitFile(for: index.root))
         XCTAssertTrue(FileManager.default.fileExists(atPath: file.path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent(SplitPlan.defaultFileName).path),
+                       "nothing written into a read-only dataset")
+        XCTAssertEqual(index.cases.first?.split, try SplitPlan.read(file).assignments["1300"])
+
+        // The next run finds the fallback file and draws nothing new.
+        let (_, again) = try DatasetIndex.load(root, isWritable: readOnly)
+        XCTAssertEqual(again, DatasetIndex.SplitSource(file: file, created: false))
+    }
+
+    func testWritableDatasetKeepsItsSplitBesideTheImages() throws {
+        let root = try makeTemporaryFolder(self)
+        for side in ["low_quality", "high_quality"] {
+            let url = root.appendingPathComponent("train_datasets/breast/\(side)/1300.png")
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try PNGCodec.write(GrayImage(width: 2, height: 2, value: 9), to: url)
+        }
+        let (_, source) = try DatasetIndex.load(root, isWritable: { _ in true })
+        XCTAssertEqual(source?.file.path, root.appendingPathComponent(SplitPlan.defaultFileName).path)
+    }
+
+    func testTheDefaultProbeAsksTheFileSystem() throws {
+        let folder = try makeTemporaryFolder(self)
+        XCTAssertTrue(DatasetIndex.folderIsWritable(folder))
+        XCTAssertFalse(DatasetIndex.folderIsWritable(folder.appendingPathComponent("missing")))
     }
 }

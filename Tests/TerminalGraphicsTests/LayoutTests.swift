@@ -210,7 +210,18 @@ final class LayoutTests: XCTestCase {
         // 64-pixel squares, 38 columns each: 19 rows of image under 2 label rows.
         XCTAssertTrue(text.hasPrefix(String(repeating: "\n", count: 21) + "\u{1B}[21A\r\u{1B}7"))
         XCTAssertTrue(text.hasSuffix("\u{1B}8\u{1B}[21B\r"))
-        for label in ["LOW", "ENHANCED", "HIGH", "A", "B", "C"] { XCTAssertTrue(text.contains(label)) }
+        // Each label and sub-label centred over its 38-column panel (columns 0, 40, 80), on rows 0 and 1.
+        var screen = ScreenModel(columns: 120, rows: 40)
+        try screen.apply(bytes)
+        let placed = [("LOW", 0, 17), ("ENHANCED", 0, 55), ("HIGH", 0, 97), ("A", 1, 18), ("B", 1, 58), ("C", 1, 98)]
+        for (label, row, column) in placed {
+            XCTAssertEqual(screen.text(row: row, column: column, count: label.count), label, "\(label) at \(row), \(column)")
+            XCTAssertEqual(screen.text(row: row, column: column - 1, count: 1), " ", "nothing just before \(label)")
+            XCTAssertEqual(screen.text(row: row, column: column + label.count, count: 1), " ", "nothing just after \(label)")
+        }
+        XCTAssertEqual(screen.cells[0].filter { $0 != " " }.count, 3 + 8 + 4, "row 0 holds only the labels")
+        XCTAssertEqual(screen.cells[1].filter { $0 != " " }.count, 3, "row 1 holds only the sub-labels")
+        XCTAssertTrue(screen.cells[2].contains("▀"), "the images start under the labels")
         XCTAssertTrue(text.contains("▀"))
         XCTAssertTrue(text.contains("\u{1B}[38;2;"))
     }
