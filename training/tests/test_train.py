@@ -1,5 +1,6 @@
 """The training loop on a tiny dataset: an epoch runs, logs, checkpoints and resumes."""
 import json
+import math
 import os
 import types
 
@@ -11,10 +12,15 @@ torch = pytest.importorskip("torch", reason=TORCH_MISSING)
 from usreview_training import data, train  # noqa: E402
 
 
+def lpips_required_or_present():
+    """`make test` (USREVIEW_REQUIRE_LPIPS=1) trains the full variant: missing weights fail there."""
+    return os.path.exists(lpips_weights_path()) or os.environ.get("USREVIEW_REQUIRE_LPIPS") == "1"
+
+
 def arguments(tmp_path, **overrides):
     argv = ["--data", str(tmp_path / "data"), "--out", str(tmp_path / "run"), "--ngf", "2", "--ndf", "4",
             "--num-downs", "6", "--epochs", "1", "--batch", "2", "--device", "cpu",
-            "--variant", "full" if os.path.exists(lpips_weights_path()) else "l1", "--lpips", lpips_weights_path()]
+            "--variant", "full" if lpips_required_or_present() else "l1", "--lpips", lpips_weights_path()]
     args = train.parse_arguments(argv)
     for key, value in overrides.items():
         setattr(args, key, value)
@@ -53,3 +59,14 @@ def test_time_budget_scales_epochs_and_the_step_schedule():
     assert train._plan_for_budget(args, epoch_seconds=2.0, seconds=2.0) == {"epochs": 30, "lr_step": 10, "planned": True}
     assert train._plan_for_budget(args, epoch_seconds=0.1, seconds=0.1)["epochs"] == 300
     assert train._plan_for_budget(args, epoch_seconds=100, seconds=100)["epochs"] == 1
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(),
+                    reason="needs a CUDA GPU: fp16 autocast and gradient scaling run only there (the CPU epoch is tested above)")
+def test_an_epoch_on_the_gpu_uses_fp16_autocast_and_gradient_scaling(tmp_path):
+    write_tiny_dataset(str(tmp_path / "data"))
+    train.run(arguments(tmp_path, device="cuda"), log=lambda line: None)
+    record = json.loads(open(tmp_path / "run" / "log.jsonl").readline())
+    assert all(math.isfinite(value) for value in record["loss"].values()), record["loss"]
+    saved = torch.load(tmp_path / "run" / "checkpoint.pt", map_location="cpu", weights_only=False)
+    assert saved["trainer"]["scaler"]["scale"] > 0, "the gradient scaler was enabled"
