@@ -30,7 +30,7 @@ demo: build
 test: export USREVIEW_REQUIRE_LPIPS := 1
 test: test-system-packages lpips-weights
 	$(SWIFT) build --build-tests
-	USREVIEW_BINARY=$(CURDIR)/.build/debug/usreview $(SWIFT) test --skip-build
+	scripts/with-postgres env USREVIEW_BINARY=$(CURDIR)/.build/debug/usreview $(SWIFT) test --skip-build
 	scripts/test-cli .build/debug/usreview
 	scripts/test-tui .build/debug/usreview
 	scripts/test-tui-study .build/debug/usreview

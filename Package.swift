@@ -46,12 +46,19 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // libpq, PostgreSQL's official C client, for the multi-site study server: no
+        // build time added, and every connection convention DBAs expect (docs/ARCHITECTURE.md).
+        .systemLibrary(
+            name: "CLibpq",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // Reader studies: definitions (TOML), randomisation and blinding, reading
         // sessions, the SQLite store (GRDB, WAL) and export.
         .target(
             name: "ReaderStudy",
             dependencies: [
-                "Dataset", "Statistics",
+                "Dataset", "Statistics", "CLibpq",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
