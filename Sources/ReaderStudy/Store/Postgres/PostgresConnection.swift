@@ -131,12 +131,19 @@ public final class PostgresConnection: @unchecked Sendable {
             PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
         defer { PQclear(result) }
+        return Self.rows(of: try check(result, handle))
+    }
+
+    /// The result when the statement succeeded; otherwise the server's error, or the
+    /// connection's when it was lost.
+    @discardableResult
+    private func check(_ result: OpaquePointer?, _ handle: OpaquePointer) throws -> OpaquePointer {
         guard let result else {
             throw PostgresError.connectionFailed(server: server, reason: Self.message(PQerrorMessage(handle)))
         }
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
-            return Self.rows(of: result)
+            return result
         default:
             // A lost connection has no SQLSTATE; say so rather than inventing one.
             guard PQstatus(handle) == CONNECTION_OK else {
@@ -146,6 +153,18 @@ public final class PostgresConnection: @unchecked Sendable {
             throw PostgresError.statementFailed(server: server, sqlState: state,
                                                 message: Self.message(PQresultErrorMessage(result)))
         }
+    }
+
+    /// Runs several `;`-separated statements without parameters (libpq's simple query
+    /// protocol): for migrations, whose text is the project's own, never a user's.
+    public func executeScript(_ sql: String) throws {
+        lock.lock(); defer { lock.unlock() }
+        guard let handle else {
+            throw PostgresError.connectionFailed(server: server, reason: "the connection was closed")
+        }
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        try check(result, handle)
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
