@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 import GRDB
 
@@ -40,11 +41,72 @@ extension StudyStore {
     /// free and otherwise becomes the showing's next revision.
     @discardableResult
     public func merge(from sources: [URL]) throws -> MergeSummary {
-        let contents = try sources.map { url -> (String, MergeContent) in
+        try OutputGuard.check(output: url, inputs: sources)
+        return try merge(try Self.mergeContents(of: sources))
+    }
+
+    /// Merges `sources` into the database at `target`, as `merge(from:)` does. A target
+    /// that does not exist yet is built in a temporary sibling and linked into place
+    /// only once the merge succeeded, so a failed merge leaves no file behind; a target
+    /// that is one of the sources is refused.
+    @discardableResult
+    public static func merge(from sources: [URL], into target: URL, options: Options = Options()) throws -> MergeSummary {
+        try OutputGuard.check(output: target, inputs: sources)
+        let contents = try mergeContents(of: sources)
+        if FileManager.default.fileExists(atPath: target.path) {
+            let store = try StudyStore(url: target, options: options)
+            let summary = try store.merge(contents)
+            try store.close()
+            return summary
+        }
+        let folder = target.deletingLastPathComponent()
+        if !options.createFolder, !FileManager.default.fileExists(atPath: folder.path) {
+            throw StudyStoreError.noFolder(path: target.path, folder: folder.path)
+        }
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        removeStaleTemporaries(of: target)
+        let temporary = temporarySibling(of: target)
+        defer { removeTemporary(temporary) }
+        let store = try StudyStore(url: temporary, options: options)
+        let summary: MergeSummary
+        do {
+            summary = try store.merge(contents)
+            FaultPoint.reach("merge-before-link")
+            try store.close()
+            try syncFile(temporary)
+        } catch {
+            try? store.close()
+            throw Self.renamed(error, from: temporary.path, to: target.path)
+        }
+        guard link(temporary.path, target.path) == 0 else {
+            let reason = errno == EEXIST ? "another program created it during the merge; merge again"
+                : String(cString: strerror(errno))
+            throw StudyStoreError.writeFailed(path: target.path, reason: reason)
+        }
+        syncFolder(of: target)
+        return summary
+    }
+
+    /// The errors of the temporary file, told of the file the user named.
+    private static func renamed(_ error: Error, from temporary: String, to target: String) -> Error {
+        guard let error = error as? StudyStoreError else { return error }
+        switch error {
+        case .diskFull: return StudyStoreError.diskFull(path: target)
+        case let .readOnly(_, reason): return StudyStoreError.readOnly(path: target, reason: reason)
+        case let .writeFailed(_, reason): return StudyStoreError.writeFailed(path: target, reason: reason)
+        default: return error
+        }
+    }
+
+    static func mergeContents(of sources: [URL]) throws -> [(String, MergeContent)] {
+        try sources.map { url -> (String, MergeContent) in
             let source = try StudyStore(url: url, options: Options(readOnly: true))
             defer { try? source.close() }
             return (url.path, try source.read { db in try MergeContent(db) })
         }
+    }
+
+    private func merge(_ contents: [(String, MergeContent)]) throws -> MergeSummary {
         do {
             return try pool.write { db in
                 var summary = MergeSummary()

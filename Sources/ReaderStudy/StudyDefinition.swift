@@ -199,6 +199,9 @@ extension StudyDefinition {
         }
         func invalid(_ reason: String) -> StudyDefinitionError { .invalid(path: path, reason: reason) }
         guard let studyName = name ?? file.name else { throw invalid("give the study a name (name = \"…\")") }
+        if let name, let inFile = file.name, name != inFile {
+            throw invalid("it names the study '\(inFile)' but the command line names it '\(name)'; give the same name, or leave one out")
+        }
         guard let mode = StudyMode(rawValue: file.mode ?? "blinded") else {
             throw invalid("mode must be open or blinded, not '\(file.mode!)'")
         }

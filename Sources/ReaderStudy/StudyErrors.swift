@@ -2,7 +2,7 @@ import Foundation
 
 /// What can go wrong with a study database. Each message names the file and says what
 /// to do; usreview never overwrites a file it refuses.
-public enum StudyStoreError: Error, Equatable, Sendable, CustomStringConvertible {
+public indirect enum StudyStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file is not SQLite at all (a text file, an image …).
     case notSQLite(path: String)
     /// An SQLite database of another application.
@@ -20,6 +20,11 @@ public enum StudyStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case diskFull(path: String)
     /// Any other failed write; nothing of the transaction was kept.
     case writeFailed(path: String, reason: String)
+    /// `--db` names a file in a folder that does not exist (and creating it was not asked for).
+    case noFolder(path: String, folder: String)
+    /// A reader's answer set could not be stored (`readOnly`, `diskFull` or
+    /// `writeFailed` inside); the form still holds the answers.
+    case answersNotSaved(StudyStoreError)
     case studyNotFound(name: String, path: String, known: [String])
     case studyExists(name: String, path: String)
     case readerNotFound(reader: String, study: String)
@@ -42,11 +47,24 @@ public enum StudyStoreError: Error, Equatable, Sendable, CustomStringConvertible
         case let .cannotOpen(path, reason):
             return "Cannot open \(path): \(reason)."
         case let .readOnly(path, reason):
-            return "Cannot save to \(path): it is read-only (\(reason)). Your answers are kept; fix the permissions or the disk and submit again."
+            return "Cannot write to \(path): it is read-only (\(reason)). Nothing was changed; fix the permissions or the disk and try again."
         case let .diskFull(path):
-            return "Cannot save to \(path): the disk is full. Your answers are kept; free some space and submit again."
+            return "Cannot write to \(path): the disk is full. Nothing was changed; free some space and try again."
         case let .writeFailed(path, reason):
-            return "Cannot save to \(path): \(reason). Your answers are kept; submit again."
+            return "Cannot write to \(path): \(reason). Nothing was changed; try again."
+        case let .noFolder(path, folder):
+            return "Cannot create \(path): the folder \(folder) does not exist. Check the path, create the folder, or add --create-folders."
+        case let .answersNotSaved(cause):
+            switch cause {
+            case let .readOnly(path, reason):
+                return "Cannot save to \(path): it is read-only (\(reason)). Your answers are kept; fix the permissions or the disk and submit again."
+            case let .diskFull(path):
+                return "Cannot save to \(path): the disk is full. Your answers are kept; free some space and submit again."
+            case let .writeFailed(path, reason):
+                return "Cannot save to \(path): \(reason). Your answers are kept; submit again."
+            default:
+                return cause.description
+            }
         case let .studyNotFound(name, path, known):
             let list = known.isEmpty ? "it holds no study yet" : "it holds: " + known.joined(separator: ", ")
             return "There is no study '\(name)' in \(path) (\(list)). Create it with usreview study create, or choose the file with --db."

@@ -94,6 +94,17 @@ extension StudyStore {
     ///   caller still holds the answers and can submit again.
     @discardableResult
     public func submit(_ set: AnswerSet) throws -> Submission {
+        do {
+            return try storeAnswerSet(set)
+        } catch let error as StudyStoreError {
+            switch error {
+            case .readOnly, .diskFull, .writeFailed: throw StudyStoreError.answersNotSaved(error)
+            default: throw error
+            }
+        }
+    }
+
+    private func storeAnswerSet(_ set: AnswerSet) throws -> Submission {
         try write { db in
             guard let reader = try Reader.fetchOne(db, key: set.readerId) else {
                 throw StudyStoreError.readerNotFound(reader: "#\(set.readerId)", study: "")

@@ -39,10 +39,14 @@ public final class StudyStore: Sendable {
         /// Caps the database at this many pages; writes beyond fail as a full disk
         /// would (tests use it to simulate one).
         public var maxPageCount: Int?
+        /// Create the file's folder when it does not exist (otherwise that is an error:
+        /// a mistyped --db should not scatter new folders).
+        public var createFolder = false
 
         public init(readOnly: Bool = false, busyTimeout: TimeInterval = 10, durability: Durability = .full,
-                    maxPageCount: Int? = nil) {
+                    maxPageCount: Int? = nil, createFolder: Bool = false) {
             self.readOnly = readOnly
+            self.createFolder = createFolder
             self.busyTimeout = busyTimeout
             self.durability = durability
             self.maxPageCount = maxPageCount
@@ -67,13 +71,17 @@ public final class StudyStore: Sendable {
                 ? StudyStoreError.cannotOpen(path: url.path, reason: "there is no study database there yet")
                 : StudyStoreError.foreignDatabase(path: url.path, detail: "unrecognised")
         }
-        if state == .absent {
-            do {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
-                                                        withIntermediateDirectories: true)
-            } catch {
-                throw StudyStoreError.readOnly(path: url.path, reason: "cannot create its folder: \(error.localizedDescription)")
+        if state == .absent || state == .empty {
+            let folder = url.deletingLastPathComponent()
+            if !FileManager.default.fileExists(atPath: folder.path) {
+                guard options.createFolder else { throw StudyStoreError.noFolder(path: url.path, folder: folder.path) }
+                do {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw StudyStoreError.readOnly(path: url.path, reason: "cannot create its folder: \(error.localizedDescription)")
+                }
             }
+            try Self.createFile(at: url, replacing: state == .empty)
         }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -96,11 +104,23 @@ public final class StudyStore: Sendable {
                 try db.execute(sql: "PRAGMA max_page_count = " + String(maxPageCount))
             }
         }
+        var opened: DatabasePool
         do {
-            pool = try DatabasePool(path: url.path, configuration: configuration)
+            do {
+                opened = try DatabasePool(path: url.path, configuration: configuration)
+                if options.readOnly { _ = try opened.read { db in try db.tableExists("meta") } }
+            } catch let error as DatabaseError
+                        where options.readOnly && [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
+                // A WAL database needs its -wal and -shm files, which a reader cannot
+                // create on a read-only medium or beside a file it may not write. There
+                // nobody writes it either (its last writer checkpointed on close), so it
+                // is read as an immutable file.
+                opened = try DatabasePool(path: Self.immutableURI(url.path), configuration: configuration)
+            }
         } catch {
             throw Self.openingError(error, path: url.path)
         }
+        pool = opened
         try prepareSchema()
     }
 
@@ -168,6 +188,7 @@ public final class StudyStore: Sendable {
         configuration.readonly = true
         let tables: [String]
         let format: String?
+        var unfinishedMigrations = -1
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             (tables, format) = try queue.read { db in
@@ -176,14 +197,34 @@ public final class StudyStore: Sendable {
                     ? try? String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'") : nil
                 return (tables, format)
             }
+            if tables == ["grdb_migrations"] {
+                unfinishedMigrations = try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") ?? -1 }
+            }
             try queue.close()
         } catch {
             throw openingError(error, path: path)
         }
         if format == Self.formatName { return .ours }
         if tables.isEmpty { return .empty }
+        // An older usreview created its migrations table before the first migration (in
+        // WAL mode, outside that migration's transaction): killed in between, it left a
+        // file with an empty grdb_migrations table and nothing else. Finish that creation.
+        if tables == ["grdb_migrations"], unfinishedMigrations == 0 { return .empty }
         let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
         throw StudyStoreError.foreignDatabase(path: path, detail: "tables \(shown)")
+    }
+
+    /// An SQLite URI filename for `path` that opens it read-only without locks or a
+    /// shared-memory file (SQLite's `immutable` parameter).
+    static func immutableURI(_ path: String) -> String {
+        var encoded = ""
+        for character in path.unicodeScalars {
+            switch character {
+            case "%", "?", "#": encoded += String(format: "%%%02X", character.value)
+            default: encoded.unicodeScalars.append(character)
+            }
+        }
+        return "file:" + encoded + "?immutable=1"
     }
 
     static func openingError(_ error: Error, path: String) -> StudyStoreError {
@@ -203,7 +244,7 @@ public final class StudyStore: Sendable {
         }
     }
 
-    /// Turns a failed write into the error a reader is shown (their answers are kept).
+    /// Turns a failed write into a `StudyStoreError` that names the file and the cause.
     func writeError(_ error: Error) -> Error {
         if error is StudyStoreError || error is AnswerError { return error }
         guard let error = error as? DatabaseError else { return StudyStoreError.writeFailed(path: path, reason: "\(error)") }

@@ -152,7 +152,7 @@ final class SessionTests: XCTestCase {
         let before = session.pending
         let current = session.current
         XCTAssertThrowsError(try session.submit()) { error in
-            XCTAssertEqual(error as? StudyStoreError, .diskFull(path: url.path))
+            XCTAssertEqual(error as? StudyStoreError, .answersNotSaved(.diskFull(path: url.path)))
             XCTAssertTrue("\(error)".contains("Your answers are kept"))
         }
         XCTAssertEqual(session.pending, before)
@@ -175,8 +175,9 @@ final class SessionTests: XCTestCase {
         try fillForm(session)
         let before = session.pending
         XCTAssertThrowsError(try session.submit()) { error in
-            guard case let .readOnly(path, _)? = error as? StudyStoreError else { return XCTFail("\(error)") }
+            guard case let .answersNotSaved(.readOnly(path, _))? = error as? StudyStoreError else { return XCTFail("\(error)") }
             XCTAssertEqual(path, url.path)
+            XCTAssertTrue("\(error)".contains("Your answers are kept"))
         }
         XCTAssertEqual(session.pending, before)
         XCTAssertEqual(session.current?.position, 0)

@@ -12,7 +12,7 @@ private final class StudyFixture {
     let store: StudyStore
     let dataset: [Case]
 
-    init() throws {
+    init(mode: StudyMode = .open) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("usreview-ratings-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         url = folder.appendingPathComponent("study.sqlite")
@@ -26,6 +26,7 @@ private final class StudyFixture {
         }
         let definition = StudyDefinition(
             name: "pilot", datasetPath: folder.path, models: [ModelSpec(name: "unet", weights: "/m/unet.safetensors")],
+            mode: mode,
             questions: [QuestionDefinition(key: "fidelity", prompt: "Anatomical fidelity", kind: .likert(points: 5, anchors: []))],
             includeHighAsCandidate: false)
         _ = try store.createStudy(definition, cases: Array(dataset.prefix(3)), calibration: [])
@@ -153,6 +154,21 @@ private func listed(_ state: AppState) -> [String] { state.visibleIndices.map { 
         } catch {
             #expect("\(error)".contains("nosuch"))
         }
+    }
+
+    /// The review app shows model names and metrics beside every case: on a blinded
+    /// study it would unblind a reader, so the ratings source refuses it and says where
+    /// the progress counts are.
+    @Test func blindedStudyIsRefusedWithWhereToLook() throws {
+        let fixture = try StudyFixture(mode: .blinded)
+        try fixture.rate("alice", count: 1)
+        #expect(throws: StudyRatingsError.blinded(study: "pilot", path: fixture.url.path)) {
+            try StudyRatingsSource(url: fixture.url, study: "pilot", reader: "alice")
+        }
+        let message = StudyRatingsError.blinded(study: "pilot", path: fixture.url.path).description
+        #expect(message.contains("study status --study pilot"))
+        let open = try StudyFixture(mode: .open)
+        #expect(try StudyRatingsSource(url: open.url, study: "pilot", reader: nil).ratings.study == "pilot")
     }
 
     @Test func browserShowsTheRatedColumnOnlyWithAStudy() throws {

@@ -102,12 +102,22 @@ public final class StudyRatingsSource {
     public private(set) var ratings: StudyRatings
 
     /// Opens the database and reads the ratings; throws what `StudyStore` and
-    /// `StudyRatings.load` throw (no such file, no such study), with their messages.
+    /// `StudyRatings.load` throw (no such file, no such study), with their messages, and
+    /// `StudyRatingsError.blinded` for a blinded study.
+    ///
+    /// A blinded study is refused rather than shown with its counts only: the review app
+    /// puts model names and metrics beside every case, so a reader who opened it on their
+    /// own study would see which model made which image. The coordinator's question —
+    /// how far each reader got — is answered by `usreview study status`, without images.
     public init(url: URL, study: String, reader: String?) throws {
         self.url = url
         self.study = study
         self.reader = reader
         store = try StudyStore(url: url, options: StudyStore.Options(readOnly: true))
+        if try store.study(named: study).definition.mode == .blinded {
+            try? store.close()
+            throw StudyRatingsError.blinded(study: study, path: url.path)
+        }
         signature = Self.signature(of: url)
         ratings = try StudyRatings.load(from: store, study: study, reader: reader)
     }
@@ -131,6 +141,19 @@ public final class StudyRatingsSource {
             let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
             let modified = (attributes[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970 * 1e6) } ?? -1
             return [size, modified]
+        }
+    }
+}
+
+public enum StudyRatingsError: Error, Equatable, CustomStringConvertible {
+    case blinded(study: String, path: String)
+
+    public var description: String {
+        switch self {
+        case let .blinded(study, _):
+            return "Study '\(study)' is blinded: the review app shows model names and metrics beside each case, which "
+                + "would unblind its readers. Follow its progress with usreview study status --study \(study), and read it "
+                + "with usreview read --study \(study) --reader NAME."
         }
     }
 }

@@ -77,10 +77,15 @@ public struct StudyReviewApp {
 
     public let session: ReadingSession
     public let threads: Int?
+    /// `--graphics`: "ascii" draws with characters only; the other modes draw with half
+    /// blocks where the terminal has 256 colours or more (as the review app does when it
+    /// does not draw sixel).
+    public let graphics: String
 
-    public init(session: ReadingSession, threads: Int? = nil) {
+    public init(session: ReadingSession, threads: Int? = nil, graphics: String = "auto") {
         self.session = session
         self.threads = threads
+        self.graphics = graphics
     }
 
     public func run() {
@@ -112,6 +117,7 @@ public struct StudyReviewApp {
         let environment = ProcessInfo.processInfo.environment
         let driver = CursesDriver(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
         defer { driver.stop() }
+        let mode: GraphicsMode = graphics == "ascii" ? .ascii : driver.graphics
         var dirty = true
         while !state.wantsQuit {
             if let command = state.command {
@@ -139,7 +145,7 @@ public struct StudyReviewApp {
                     case .high: return workers.lazy.compactMap { cache.peek("\($0.name)|\(id)")?.high }.first
                     case let .model(name): return cache.peek("\(name)|\(id)")?.enhanced
                     }
-                }, graphics: driver.graphics, size: driver.size)
+                }, graphics: mode, size: driver.size)
                 driver.show(frame)
                 dirty = false
             }

@@ -34,13 +34,22 @@ struct Enhance: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
-        let generator = try modelOptions.load(model)
         let source = URL(fileURLWithPath: input), target = URL(fileURLWithPath: output)
+        let weights = URL(fileURLWithPath: model)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source.path, isDirectory: &isFolder) else {
             throw ValidationError("\(source.path): no such file or folder.")
         }
         if !isFolder.boolValue {
+            try OutputGuard.check(output: target, inputs: [source, weights])
+            if let tensorOut {
+                let tensorURL = URL(fileURLWithPath: tensorOut)
+                try OutputGuard.check(output: tensorURL, inputs: [source, weights, target])
+                if tensorURL.standardizedFileURL.path == target.standardizedFileURL.path {
+                    throw ValidationError("--tensor-out \(tensorOut) is the output PNG; give it another name.")
+                }
+            }
+            let generator = try modelOptions.load(model)
             let result = try generator.enhance(try PNGCodec.read(source))
             try PNGCodec.write(result.image, to: target)
             if let tensorOut {
@@ -51,9 +60,16 @@ struct Enhance: ParsableCommand {
             return
         }
         guard tensorOut == nil else { throw ValidationError("--tensor-out takes a single image, not a folder.") }
-        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: source.path)
             .filter { $0.lowercased().hasSuffix(".png") && !$0.hasPrefix(".") }.sorted()
+        guard !names.isEmpty else {
+            throw ValidationError("\(source.path) holds no PNG image (*.png); nothing to enhance.")
+        }
+        let inputs = names.map { source.appendingPathComponent($0) }
+        try OutputGuard.check(outputFolder: target, inputFolder: source,
+                              outputs: names.map { target.appendingPathComponent($0) }, inputs: inputs + [weights])
+        let generator = try modelOptions.load(model)
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
         let bar = ProgressBar(label: "enhance")
         var failures: [String] = []
         for (done, name) in names.enumerated() {

@@ -54,6 +54,10 @@ struct Eval: ParsableCommand {
         let (index, _) = try datasetOptions.load(folder)
         let chosen = Split(userText: split)
         let cases = index.cases.filter { chosen == nil || $0.split == chosen }
+        if let csv {
+            try OutputGuard.check(output: URL(fileURLWithPath: csv),
+                                  inputs: cases.flatMap { [$0.lowPath] + ($0.highPath.map { [$0] } ?? []) } + (model.map { [URL(fileURLWithPath: $0)] } ?? []))
+        }
         let generator = try model.map(modelOptions.load)
         let lpips = noLPIPS ? nil : try LPIPS.loadInstalled()
         let bar = ProgressBar(label: "eval")

@@ -28,7 +28,19 @@ struct Read: ParsableCommand {
     @Option(help: "Generator threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: "Images in the panels: auto, blocks, quadrants, sextants (half blocks where the terminal has 256 colours) or ascii. Sixel is not drawn in study mode yet.")
+    var graphics: String = "auto"
+
     @OptionGroup var database: StudyDatabaseOptions
+
+    func validate() throws {
+        if graphics == "sixel" {
+            throw ValidationError("--graphics sixel: study mode draws its panels with character cells; use auto, blocks, quadrants, sextants or ascii (usreview review draws sixel).")
+        }
+        if !graphicsModeNames.contains(graphics) {
+            throw ValidationError("--graphics '\(graphics)' is not one of \(graphicsModeNames.filter { $0 != "sixel" }.joined(separator: ", "))")
+        }
+    }
 
     func run() throws {
         let store = try database.open()
@@ -44,6 +56,6 @@ struct Read: ParsableCommand {
             print(line)
             return
         }
-        StudyReviewApp(session: session, threads: threads).run()
+        StudyReviewApp(session: session, threads: threads, graphics: graphics).run()
     }
 }

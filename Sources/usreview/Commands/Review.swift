@@ -30,7 +30,7 @@ struct Review: ParsableCommand {
     @Option(help: "Images in the viewer: auto (sixel where the terminal says so, else blocks), sixel, blocks, quadrants, sextants, ascii. Default: the config file's graphics, else auto.")
     var graphics: String?
 
-    @Option(help: "A reader study (its name, as given to study create) whose ratings the browser shows: a rated column, and rated / not rated in the e filter. Read again when the study changes.")
+    @Option(help: "An open-mode reader study (its name, as given to study create) whose ratings the browser shows: a rated column, and rated / not rated in the e filter. Read again when the study changes. A blinded study is refused: the app shows model names (use study status).")
     var study: String?
 
     @Option(help: "With --study: the reader whose ratings count as rated (default: any reader's).")
@@ -64,6 +64,8 @@ struct Review: ParsableCommand {
             folder = try DemoDataset.ensure()
         }
         let (index, source) = try datasetOptions.load(folder)
+        // Opened before the terminal check, so a missing or blinded study is refused either way.
+        let ratings = try study.map { try StudyRatingsSource(url: studyDatabase.url, study: $0, reader: reader) }
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             print(IndexReport(index, splitSource: source).text())
             return
@@ -78,9 +80,7 @@ struct Review: ParsableCommand {
         app.log = log
         app.cacheSize = config.cacheSize.value
         app.graphics = config.graphics.value
-        if let study {
-            app.ratings = try StudyRatingsSource(url: studyDatabase.url, study: study, reader: reader)
-        }
+        if let ratings { app.ratings = ratings }
         if let themeError {
             log.error("\(themeError); using \(Theme.defaultName)")
             app.startupMessage = "\(themeError) — using \(Theme.defaultName)"

@@ -23,9 +23,14 @@ struct StudyDatabaseOptions: ParsableArguments {
             completion: .file())
     var path: String?
 
+    @Flag(help: "Create the folder of --db when it does not exist (the default file's folder is always created).")
+    var createFolders = false
+
     var url: URL { path.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) } ?? StudyStore.defaultURL }
 
+    /// Read-only for commands that only read (status, export, report, backup's source):
+    /// they work on a read-only file and never change it.
     func open(readOnly: Bool = false) throws -> StudyStore {
-        try StudyStore(url: url, options: StudyStore.Options(readOnly: readOnly))
+        try StudyStore(url: url, options: StudyStore.Options(readOnly: readOnly, createFolder: path == nil || createFolders))
     }
 }

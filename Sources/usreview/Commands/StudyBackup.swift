@@ -6,7 +6,11 @@ struct StudyBackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
         abstract: "Write a consistent copy of the study database, even while readers are writing.",
-        discussion: "Uses SQLite's online backup; the copy is written to a temporary file and renamed into place."
+        discussion: """
+            Uses SQLite's online backup; the copy is written to a temporary file and renamed into \
+            place. The database is opened read-only; --out may not be the database itself. A \
+            temporary file left by a killed backup is removed by the next backup to the same file.
+            """
     )
 
     @Option(help: "The study's name (checked to exist; the whole database is copied).")
@@ -18,7 +22,7 @@ struct StudyBackupCommand: ParsableCommand {
     @OptionGroup var database: StudyDatabaseOptions
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.open(readOnly: true)
         _ = try store.study(named: study)
         try store.backup(to: URL(fileURLWithPath: (out as NSString).expandingTildeInPath))
         print("Backed up \(database.url.path) to \(out).")

@@ -33,6 +33,9 @@ struct StudyExportCommand: ParsableCommand {
     @OptionGroup var database: StudyDatabaseOptions
 
     func run() throws {
+        if let out {
+            try OutputGuard.check(output: URL(fileURLWithPath: out), inputs: [database.url])
+        }
         let store = try database.open(readOnly: true)
         let rows = try ReaderStudy.StudyExport.rows(from: store, study: study, allRevisions: allRevisions)
         let data = format == .csv ? Data(ReaderStudy.StudyExport.csv(rows).utf8) : try ReaderStudy.StudyExport.json(rows)

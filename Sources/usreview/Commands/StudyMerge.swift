@@ -13,8 +13,11 @@ struct StudyMergeCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The database to merge into (created if absent).", completion: .file())
+    @Option(help: "The database to merge into (created if absent, only once the merge succeeded; never one of the files merged from).", completion: .file())
     var into: String
+
+    @Flag(help: "Create the folder of --into when it does not exist.")
+    var createFolders = false
 
     @Argument(help: "The databases to merge from.", completion: .file())
     var files: [String]
@@ -24,9 +27,9 @@ struct StudyMergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try StudyStore(url: URL(fileURLWithPath: (into as NSString).expandingTildeInPath))
-        let summary = try store.merge(from: files.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) })
-        try store.close()
+        let summary = try StudyStore.merge(from: files.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) },
+                                           into: URL(fileURLWithPath: (into as NSString).expandingTildeInPath),
+                                           options: StudyStore.Options(createFolder: createFolders))
         print("Merged: \(summary.studiesAdded) studies, \(summary.readersAdded) readers and "
               + "\(summary.submissionsAdded) answer sets added; \(summary.submissionsAlreadyPresent) already present.")
     }

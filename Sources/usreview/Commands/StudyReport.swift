@@ -29,6 +29,9 @@ struct StudyReportCommand: ParsableCommand {
     @OptionGroup var database: StudyDatabaseOptions
 
     func run() throws {
+        if let out {
+            try OutputGuard.check(output: URL(fileURLWithPath: out), inputs: [database.url])
+        }
         let store = try database.open(readOnly: true)
         let report = try ReaderStudy.StudyReport.make(from: store, study: study)
         let data = format == .md ? Data(report.markdown().utf8) : try report.json()

@@ -19,7 +19,12 @@ struct StudyStatusCommand: ParsableCommand {
             print("No study database at \(database.url.path) yet; create a study with usreview study create.")
             return
         }
-        let store = try database.open()
+        let store: StudyStore
+        do {
+            store = try database.open(readOnly: true)
+        } catch StudyStoreError.needsUpgrade {
+            store = try database.open()   // brings an older file up to date, as the upgrade message promises
+        }
         guard let study else {
             let names = try store.studyNames()
             print(names.isEmpty ? "No study in \(store.url.path) yet." : names.joined(separator: "\n"))
