@@ -34,6 +34,7 @@ test: test-system-packages lpips-weights
 	scripts/test-cli .build/debug/usreview
 	scripts/test-tui .build/debug/usreview
 	scripts/test-tui-study .build/debug/usreview
+	scripts/test-study-files .build/debug/usreview
 	scripts/test-training .build/debug/usreview
 
 install: build

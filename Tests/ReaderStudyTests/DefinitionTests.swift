@@ -95,6 +95,19 @@ final class DefinitionTests: XCTestCase {
         XCTAssertEqual(definition.seed, StudyDefinition.defaultSeed)
     }
 
+    /// `study create NAME --file F`: a NAME other than the file's `name` is an error
+    /// naming both, not a silent override; the same name, or a file without one, is fine.
+    func testCommandLineNameMustMatchTheFilesName() throws {
+        let toml = "name = \"from-file\"\ndataset = \"/d\"\n[models]\nunet = \"/u\"\n"
+        XCTAssertThrowsError(try StudyDefinition.parse(toml, path: "/s/f.toml", baseFolder: base, name: "other")) { error in
+            guard case let .invalid(path, reason)? = error as? StudyDefinitionError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, "/s/f.toml")
+            XCTAssertTrue(reason.contains("'from-file'") && reason.contains("'other'"), reason)
+        }
+        XCTAssertEqual(try StudyDefinition.parse(toml, path: "/s/f.toml", baseFolder: base, name: "from-file").name, "from-file")
+        XCTAssertEqual(try StudyDefinition.parse(toml, path: "/s/f.toml", baseFolder: base).name, "from-file")
+    }
+
     func testBadFilesNameTheFileAndTheProblem() {
         func message(_ toml: String) -> String {
             do {

@@ -7,18 +7,7 @@ import XCTest
 /// binary built beside this test bundle runs `study simulate-reader`, which submits
 /// example answers and prints one line after each commit.
 final class ProcessTests: XCTestCase {
-    private func usreviewBinary() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["USREVIEW_BINARY"] { return URL(fileURLWithPath: path) }
-        var candidates: [URL] = []
-        if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        candidates.append(Bundle(for: ProcessTests.self).bundleURL.deletingLastPathComponent())
-        for folder in candidates {
-            let binary = folder.appendingPathComponent("usreview")
-            if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
-        }
-        throw XCTSkip("usreview binary not found beside the tests (looked in \(candidates.map(\.path))); set USREVIEW_BINARY")
-    }
+    private func usreviewBinary() throws -> URL { try ReaderStudyTests.usreviewBinary(for: self) }
 
     private func simulateReader(_ url: URL, reader: String, answers: Int, pauseMs: Int = 0) throws -> (Process, Pipe) {
         let process = Process()

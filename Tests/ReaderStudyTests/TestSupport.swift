@@ -61,3 +61,18 @@ final class ManualClock: @unchecked Sendable {
 }
 
 func fileBytes(_ url: URL) throws -> Data { try Data(contentsOf: url) }
+
+/// The `usreview` binary built beside the test bundle (or `USREVIEW_BINARY`), for tests
+/// that need a real process (crashes, SIGKILL).
+func usreviewBinary(for test: XCTestCase) throws -> URL {
+    if let path = ProcessInfo.processInfo.environment["USREVIEW_BINARY"] { return URL(fileURLWithPath: path) }
+    var candidates: [URL] = []
+    if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
+    candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+    candidates.append(Bundle(for: type(of: test)).bundleURL.deletingLastPathComponent())
+    for folder in candidates {
+        let binary = folder.appendingPathComponent("usreview")
+        if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+    }
+    throw XCTSkip("usreview binary not found beside the tests (looked in \(candidates.map(\.path))); set USREVIEW_BINARY")
+}
