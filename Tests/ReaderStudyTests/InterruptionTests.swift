@@ -153,6 +153,16 @@ final class InterruptionTests: XCTestCase {
         XCTAssertThrowsError(try StudyStore.merge(from: [source], into: source)) { error in
             XCTAssertEqual(error as? OutputGuardError, .outputIsInput(output: source.path, input: source.path))
         }
+        // A merge that fails while writing (the same study name, another definition).
+        let other = folder.appendingPathComponent("b.sqlite")
+        let store = try StudyStore(url: other)
+        try store.createStudy(definition(seed: 99), cases: syntheticCases(3))
+        try store.close()
+        XCTAssertThrowsError(try StudyStore.merge(from: [source, other], into: target)) { error in
+            XCTAssertEqual(error as? StudyMergeError, .conflictingDefinition(study: "pilot", file: other.path))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target.path))
+        XCTAssertEqual(try temporaries(in: folder), [])
         XCTAssertEqual(try StudyStore.merge(from: [source], into: target).studiesAdded, 1)
         XCTAssertEqual(try StudyStore(url: target, options: .init(readOnly: true)).studyNames(), ["pilot"])
     }

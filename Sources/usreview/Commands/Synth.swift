@@ -34,6 +34,19 @@ struct Synth: ParsableCommand {
         for organ in Organ.allCases where counts[organ]! < perOrgan {
             printError("note: \(organ.rawValue) gets \(counts[organ]!) pairs, all its ID range (\(organ.idRange.lowerBound)–\(organ.idRange.upperBound)) holds")
         }
+        // Phantoms must never replace scans: refuse a folder that already holds any image synth would write.
+        let training = folder.appendingPathComponent(DatasetIndex.trainingFolder)
+        for organ in Organ.allCases {
+            for number in organ.idRange.prefix(counts[organ]!) {
+                for side in [DatasetIndex.lowFolder, DatasetIndex.highFolder] {
+                    let file = training.appendingPathComponent(organ.rawValue).appendingPathComponent(side)
+                        .appendingPathComponent(String(format: "%04d.png", number))
+                    if FileManager.default.fileExists(atPath: file.path) {
+                        throw ValidationError("\(file.path) already exists; synth never writes over images. Nothing was written; choose a new or empty folder.")
+                    }
+                }
+            }
+        }
         let bar = ProgressBar(label: "synth")
         try PhantomDataset.write(to: folder, perOrgan: perOrgan, seed: seed) { done, total in bar.update(done, total) }
         bar.finish()
