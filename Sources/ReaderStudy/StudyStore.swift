@@ -110,13 +110,19 @@ public final class StudyStore: Sendable {
                 opened = try DatabasePool(path: url.path, configuration: configuration)
                 if options.readOnly { _ = try opened.read { db in try db.tableExists("meta") } }
             } catch let error as DatabaseError
-                        where options.readOnly && [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
+                        where options.readOnly && [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode)
+                        && !FileManager.default.fileExists(atPath: url.path + "-wal") {
                 // A WAL database needs its -wal and -shm files, which a reader cannot
-                // create on a read-only medium or beside a file it may not write. There
-                // nobody writes it either (its last writer checkpointed on close), so it
-                // is read as an immutable file.
+                // create on a read-only medium or beside a file it may not write. With no
+                // -wal file, no connection is open and the last one checkpointed
+                // everything into the file on close, so it is read as an immutable file.
                 opened = try DatabasePool(path: Self.immutableURI(url.path), configuration: configuration)
             }
+        } catch let error as DatabaseError
+                    where options.readOnly && [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
+            throw StudyStoreError.cannotOpen(path: url.path, reason: "its write-ahead log (\(url.lastPathComponent)-wal) holds "
+                + "changes that cannot be read from a read-only place; open it once where it can be written, or copy "
+                + "it together with its -wal file")
         } catch {
             throw Self.openingError(error, path: url.path)
         }

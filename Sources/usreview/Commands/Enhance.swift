@@ -11,6 +11,10 @@ struct Enhance: ParsableCommand {
             generator; its architecture is read off the weights. Images whose size is not a \
             multiple of the network's factor are reflect-padded and cropped back.
 
+            An output is never an input: the same file (also through a hard or symbolic \
+            link), the model, or the input folder itself is refused before anything is \
+            written. A folder without PNGs is an error.
+
             Examples:
               usreview enhance --model g.safetensors low.png enhanced.png
               usreview enhance --model g.safetensors low.png out.png --tensor-out out.safetensors
