@@ -12,6 +12,10 @@ extension StudyStore {
     /// by the next backup to the same destination. The store may be open read-only.
     public func backup(to destination: URL) throws {
         try OutputGuard.check(output: destination, inputs: [url, URL(fileURLWithPath: path + "-wal")])
+        let folder = destination.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: folder.path) else {
+            throw StudyStoreError.cannotOpen(path: destination.path, reason: "the folder \(folder.path) does not exist")
+        }
         Self.removeStaleTemporaries(of: destination)
         let temporary = Self.temporarySibling(of: destination)
         do {
