@@ -52,20 +52,36 @@ extension StudyStore {
     }
 
     /// Removes the temporary siblings of `url` (and their journals) left by processes
-    /// that no longer run: a killed creation, backup or merge.
+    /// that no longer run: a killed creation, backup or merge. A merge builds its new file
+    /// in a temporary one, which has a temporary of its own while it is created: names
+    /// like `..NAME.PID.RANDOM.tmp.PID.RANDOM.tmp` are matched too.
     static func removeStaleTemporaries(of url: URL) {
         let folder = url.deletingLastPathComponent()
-        let prefix = ".\(url.lastPathComponent)."
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-        for name in names where name.hasPrefix(prefix) {
-            let rest = name.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
-            // PID . RANDOM . tmp[-journal|-wal|-shm]
-            guard rest.count == 3, let pid = Int32(rest[0]), UInt32(rest[1]) != nil,
-                  ["tmp", "tmp-journal", "tmp-wal", "tmp-shm"].contains(String(rest[2])) else { continue }
-            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
-                unlink(folder.appendingPathComponent(name).path)
-            }
+        for name in names {
+            guard let pids = temporaryOwners(name, of: url.lastPathComponent),
+                  pids.allSatisfy({ $0 != getpid() && kill($0, 0) != 0 && errno == ESRCH }) else { continue }
+            unlink(folder.appendingPathComponent(name).path)
         }
+    }
+
+    /// The PIDs in a temporary name of `base` (`.base.PID.RANDOM.tmp`, possibly nested,
+    /// with a `-journal`, `-wal` or `-shm` suffix); nil for any other name.
+    static func temporaryOwners(_ name: String, of base: String) -> [Int32]? {
+        var rest = Substring(name)
+        var dots = 0
+        while rest.hasPrefix(".") { rest = rest.dropFirst(); dots += 1 }
+        guard dots >= 1, rest.hasPrefix(base + ".") else { return nil }
+        rest = rest.dropFirst(base.count + 1)
+        for suffix in ["-journal", "-wal", "-shm"] where rest.hasSuffix(suffix) { rest = rest.dropLast(suffix.count) }
+        let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 * dots, parts.count >= 3 else { return nil }
+        var pids: [Int32] = []
+        for group in stride(from: 0, to: parts.count, by: 3) {
+            guard let pid = Int32(parts[group]), UInt32(parts[group + 1]) != nil, parts[group + 2] == "tmp" else { return nil }
+            pids.append(pid)
+        }
+        return pids
     }
 
     static func syncFile(_ url: URL) throws {

@@ -89,7 +89,9 @@ final class InterruptionTests: XCTestCase {
         let dead = folder.appendingPathComponent(".s.sqlite.\(finished.processIdentifier).17.tmp")
         let live = folder.appendingPathComponent(".s.sqlite.1.18.tmp")          // pid 1 always runs
         let other = folder.appendingPathComponent(".s.sqlite.notes.tmp")         // not ours: not a PID
-        for file in [dead, live, other] { try Data("x".utf8).write(to: file) }
+        let nested = folder.appendingPathComponent("..s.sqlite.\(finished.processIdentifier).5.tmp.\(finished.processIdentifier).6.tmp")
+        for file in [dead, live, other, nested] { try Data("x".utf8).write(to: file) }
+        try Data("x".utf8).write(to: URL(fileURLWithPath: nested.path + "-wal"))
         try Data("x".utf8).write(to: URL(fileURLWithPath: dead.path + "-journal"))
         try StudyStore(url: url).close()
         XCTAssertEqual(try temporaries(in: folder).sorted(), [live.lastPathComponent, other.lastPathComponent].sorted())
