@@ -13,22 +13,31 @@ final class InterruptionTests: XCTestCase {
 
     /// What an older usreview left when killed between GRDB's migrations table and the
     /// first migration: a WAL-mode file whose only table is an empty grdb_migrations.
-    private func makeInterruptedCreation(at url: URL) throws {
-        let pool = try DatabasePool(path: url.path)
+    /// With `withWAL`, the files are copied while the connection is open, as a SIGKILL
+    /// leaves them: the table only in the -wal file, the header still empty.
+    private func makeInterruptedCreation(at url: URL, withWAL: Bool = false) throws {
+        let source = withWAL ? url.deletingLastPathComponent().appendingPathComponent("live.sqlite") : url
+        let pool = try DatabasePool(path: source.path)
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+        }
+        if withWAL {
+            try FileManager.default.copyItem(at: source, to: url)
+            try FileManager.default.copyItem(atPath: source.path + "-wal", toPath: url.path + "-wal")
         }
         try pool.close()
     }
 
     func testCreationInterruptedByAnOlderVersionIsFinished() throws {
-        let url = try temporaryFolder(self).appendingPathComponent("usreview.sqlite")
-        try makeInterruptedCreation(at: url)
-        let store = try StudyStore(url: url)
-        XCTAssertEqual(try store.studyNames(), [])
-        try store.createStudy(definition(), cases: syntheticCases(2))
-        try store.close()
-        XCTAssertEqual(try StudyStore(url: url, options: .init(readOnly: true)).studyNames(), ["pilot"])
+        for withWAL in [false, true] {
+            let url = try temporaryFolder(self).appendingPathComponent("usreview.sqlite")
+            try makeInterruptedCreation(at: url, withWAL: withWAL)
+            let store = try StudyStore(url: url)
+            XCTAssertEqual(try store.studyNames(), [], "withWAL \(withWAL)")
+            try store.createStudy(definition(), cases: syntheticCases(2))
+            try store.close()
+            XCTAssertEqual(try StudyStore(url: url, options: .init(readOnly: true)).studyNames(), ["pilot"], "withWAL \(withWAL)")
+        }
     }
 
     /// Recognising an interrupted creation must not open the door to other files.
