@@ -48,14 +48,14 @@ public final class ReadingSession {
     private let questionsByKey: [String: QuestionDefinition]
     private let casesByID: [Int64: StudyCase]
 
-    /// Opens the reader's session, enrolling them on first use.
+    /// Opens the reader's session on the list the coordinator drew when enrolling them.
     ///
     /// - Parameter now: the clock for display and submit times (tests pass their own).
     public init(store: StudyStore, study: String, reader: String, now: @escaping () -> Date = Date.init) throws {
         self.store = store
         self.now = now
         snapshot = try store.study(named: study)
-        state = try store.enrol(reader: reader, in: snapshot, now: now())
+        state = try store.openReading(reader: reader, in: snapshot)
         questionsByKey = Dictionary(snapshot.questions.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         casesByID = Dictionary(snapshot.cases.map { ($0.id!, $0) }, uniquingKeysWith: { first, _ in first })
         displayedAt = now()

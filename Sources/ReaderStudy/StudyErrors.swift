@@ -28,6 +28,12 @@ public indirect enum StudyStoreError: Error, Equatable, Sendable, CustomStringCo
     case studyNotFound(name: String, path: String, known: [String])
     case studyExists(name: String, path: String)
     case readerNotFound(reader: String, study: String)
+    /// `read` with a name the coordinator has not enrolled (a typo must not enrol anyone).
+    case readerNotEnrolled(reader: String, study: String, enrolled: [String])
+    case readerDisabled(reader: String, study: String)
+    case readerAlreadyEnrolled(reader: String, study: String)
+    /// A reader's client never migrates: the coordinator upgrades the file.
+    case readerNeedsUpgrade(path: String)
     case badReaderName(String)
     /// The reader has finalised: answers can no longer be revised.
     case readerFinalised(reader: String, study: String)
@@ -72,8 +78,17 @@ public indirect enum StudyStoreError: Error, Equatable, Sendable, CustomStringCo
             return "A study named '\(name)' already exists in \(path); choose another name or another file with --db."
         case let .readerNotFound(reader, study):
             return "Reader '\(reader)' has not started study '\(study)'."
+        case let .readerNotEnrolled(reader, study, enrolled):
+            let list = enrolled.isEmpty ? "no reader is enrolled yet" : "enrolled: " + enrolled.joined(separator: ", ")
+            return "'\(reader)' is not enrolled in study '\(study)' (\(list)). Check the spelling, or ask the study coordinator to run usreview study readers add \(reader)."
+        case let .readerDisabled(reader, study):
+            return "Reader '\(reader)' was disabled in study '\(study)' by the study coordinator; their answers are kept. Ask the coordinator if this is a mistake."
+        case let .readerAlreadyEnrolled(reader, study):
+            return "Reader '\(reader)' is already enrolled in study '\(study)'."
+        case let .readerNeedsUpgrade(path):
+            return "\(path) was made by an older usreview; the study coordinator must upgrade it first (usreview study status on it does). Reading never changes a study file's schema."
         case let .badReaderName(name):
-            return "'\(name)' cannot be a reader's name: give a non-empty name (initials or an ID) of at most 100 characters."
+            return "'\(name)' cannot be a reader's name: use 1 to 64 letters, digits, '.', '_' or '-' (initials or an ID)."
         case let .readerFinalised(reader, study):
             return "Reader '\(reader)' has finalised study '\(study)'; answers can no longer be changed."
         }

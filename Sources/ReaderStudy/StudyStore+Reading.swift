@@ -35,39 +35,6 @@ public struct PendingAnswer: Equatable, Hashable, Sendable {
 }
 
 extension StudyStore {
-    /// The reader's state, enrolling them first if they are new: their case list and
-    /// panel placement are drawn and stored in one transaction.
-    public func enrol(reader name: String, in snapshot: StudySnapshot, now: Date = Date()) throws -> ReaderState {
-        if let state = try readerState(reader: name, studyId: snapshot.studyId) { return state }
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed == name, name.count <= 100 else { throw StudyStoreError.badReaderName(name) }
-        let plan = Randomization.plan(cases: snapshot.cases, models: snapshot.modelNames, mode: snapshot.study.mode,
-                                      includeHighAsCandidate: snapshot.definition.includeHighAsCandidate,
-                                      repeatFraction: snapshot.study.repeatFraction, studySeed: snapshot.study.seedValue,
-                                      reader: name)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try write { db in
-            // Another process may have enrolled the same reader meanwhile.
-            if try Reader.filter(Reader.Columns.studyId == snapshot.studyId && Reader.Columns.name == name).fetchCount(db) > 0 {
-                return
-            }
-            var reader = Reader(id: nil, studyId: snapshot.studyId, name: name, enrolledAt: now, finalisedAt: nil, cursor: -1)
-            try reader.insert(db)
-            for (position, planned) in plan.enumerated() {
-                var presentation = Presentation(
-                    id: nil, readerId: reader.id!, studyCaseId: snapshot.cases[planned.caseIndex].id!, position: position,
-                    isRepeat: planned.isRepeat, isCalibration: planned.isCalibration,
-                    panels: String(decoding: try encoder.encode(planned.panels), as: UTF8.self))
-                try presentation.insert(db)
-            }
-        }
-        guard let state = try readerState(reader: name, studyId: snapshot.studyId) else {
-            throw StudyStoreError.readerNotFound(reader: name, study: snapshot.study.name)
-        }
-        return state
-    }
-
     /// The reader's state, or nil when they have not started the study.
     public func readerState(reader name: String, studyId: Int64) throws -> ReaderState? {
         try read { db -> ReaderState? in
@@ -108,6 +75,10 @@ extension StudyStore {
         try write { db in
             guard let reader = try Reader.fetchOne(db, key: set.readerId) else {
                 throw StudyStoreError.readerNotFound(reader: "#\(set.readerId)", study: "")
+            }
+            if reader.isDisabled {
+                let study = try String.fetchOne(db, SQLRequest(literal: "SELECT name FROM study WHERE id = \(reader.studyId)")) ?? ""
+                throw StudyStoreError.readerDisabled(reader: reader.name, study: study)
             }
             if reader.isFinalised {
                 let study = try String.fetchOne(db, SQLRequest(literal: "SELECT name FROM study WHERE id = \(reader.studyId)")) ?? ""

@@ -100,6 +100,10 @@ extension StudyStore {
                 BEGIN SELECT RAISE(ABORT, 'answer sets are never changed in place; submit a revision'); END;
                 """)
         }
+        // Readers are enrolled by the coordinator, who can also disable one.
+        migrator.registerMigration("v2-enrolment") { db in
+            try db.alter(table: "reader") { t in t.add(column: "disabledAt", .datetime) }
+        }
         return migrator
     }
 }

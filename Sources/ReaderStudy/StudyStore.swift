@@ -36,6 +36,9 @@ public final class StudyStore: Sendable {
         /// How long to wait for another process's write before giving up.
         public var busyTimeout: TimeInterval = 10
         public var durability = Durability.full
+        /// Whether opening may bring the schema up to date: the coordinator's commands
+        /// migrate, a reader's client never does (it refuses an out-of-date file instead).
+        public var migrates = true
         /// Caps the database at this many pages; writes beyond fail as a full disk
         /// would (tests use it to simulate one).
         public var maxPageCount: Int?
@@ -44,9 +47,10 @@ public final class StudyStore: Sendable {
         public var createFolder = false
 
         public init(readOnly: Bool = false, busyTimeout: TimeInterval = 10, durability: Durability = .full,
-                    maxPageCount: Int? = nil, createFolder: Bool = false) {
+                    maxPageCount: Int? = nil, createFolder: Bool = false, migrates: Bool = true) {
             self.readOnly = readOnly
             self.createFolder = createFolder
+            self.migrates = migrates
             self.busyTimeout = busyTimeout
             self.durability = durability
             self.maxPageCount = maxPageCount
@@ -66,7 +70,7 @@ public final class StudyStore: Sendable {
         self.url = url
         self.options = options
         let state = try Self.inspect(url)
-        if options.readOnly, state != .ours {
+        if options.readOnly || !options.migrates, state != .ours {
             throw state == .absent || state == .empty
                 ? StudyStoreError.cannotOpen(path: url.path, reason: "there is no study database there yet")
                 : StudyStoreError.foreignDatabase(path: url.path, detail: "unrecognised")
@@ -139,8 +143,10 @@ public final class StudyStore: Sendable {
             }
             let unknown = applied.filter { !migrator.migrations.contains($0) }
             if !unknown.isEmpty { throw StudyStoreError.newerSchema(path: path, unknown: unknown) }
-            if options.readOnly {
-                if Set(applied) != Set(migrator.migrations) { throw StudyStoreError.needsUpgrade(path: path) }
+            if options.readOnly || !options.migrates {
+                if Set(applied) != Set(migrator.migrations) {
+                    throw options.migrates ? StudyStoreError.needsUpgrade(path: path) : StudyStoreError.readerNeedsUpgrade(path: path)
+                }
             } else {
                 try migrator.migrate(pool)
             }

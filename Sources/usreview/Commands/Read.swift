@@ -7,7 +7,7 @@ struct Read: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read a study: rate its cases in the app, as one reader.",
         discussion: """
-            Opens the app in study mode for READER (enrolled on first use) and resumes \
+            Opens the app in study mode for READER (enrolled by the coordinator with usreview study readers add) and resumes \
             where they stopped. Each case shows the study's panels (blinded: REFERENCE and \
             candidates A, B, …, with no model name or metric anywhere; open: LOW, \
             ENHANCED, HIGH) and the rating panel: Tab / Shift-Tab move between questions, \
@@ -22,7 +22,7 @@ struct Read: ParsableCommand {
     @Option(help: "The study's name (as given to study create).")
     var study: String
 
-    @Option(help: "The reader's name (letters, digits, '.', '_', '-'); enrolled on first use.")
+    @Option(help: "The reader's name, as the coordinator enrolled it.")
     var reader: String
 
     @Option(help: "Generator threads (default: all cores).")
@@ -47,7 +47,7 @@ struct Read: ParsableCommand {
         guard FileManager.default.fileExists(atPath: database.url.path) else {
             throw ValidationError("There is no study database at \(database.url.path); create the study with usreview study create, or choose the file with --db.")
         }
-        let store = try database.open()
+        let store = try database.openForReading()
         let session = try ReadingSession(store: store, study: study, reader: reader)
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             let progress = session.progress

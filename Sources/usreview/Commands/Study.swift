@@ -11,7 +11,7 @@ struct Study: ParsableCommand {
             $XDG_DATA_HOME/usreview/usreview.sqlite (~/.local/share/usreview/usreview.sqlite); \
             choose another with --db.
             """,
-        subcommands: [StudyCreateCommand.self, StudyStatusCommand.self, StudyExportCommand.self,
+        subcommands: [StudyCreateCommand.self, StudyReadersCommand.self, StudyStatusCommand.self, StudyExportCommand.self,
                       StudyReportCommand.self, StudyImportCommand.self,
                       StudyBackupCommand.self, StudyMergeCommand.self, StudyBenchCommand.self, StudySimulateReaderCommand.self]
     )
@@ -32,5 +32,10 @@ struct StudyDatabaseOptions: ParsableArguments {
     /// they work on a read-only file and never change it.
     func open(readOnly: Bool = false) throws -> StudyStore {
         try StudyStore(url: url, options: StudyStore.Options(readOnly: readOnly, createFolder: path == nil || createFolders))
+    }
+
+    /// A reader's client: never migrates, and refuses a file the coordinator has not upgraded.
+    func openForReading() throws -> StudyStore {
+        try StudyStore(url: url, options: StudyStore.Options(migrates: false))
     }
 }

@@ -27,7 +27,7 @@ struct StudySimulateReaderCommand: ParsableCommand {
     @OptionGroup var database: StudyDatabaseOptions
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openForReading()
         let session = try ReadingSession(store: store, study: study, reader: reader)
         var submitted = 0
         while submitted < answers, let current = session.current {
