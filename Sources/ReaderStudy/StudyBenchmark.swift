@@ -73,6 +73,7 @@ public struct StudyBenchmark: Sendable {
             let definition = StudyDefinition(name: "bench", datasetPath: "/synthetic",
                                              models: [ModelSpec(name: "unet", weights: "/synthetic/unet.safetensors")])
             try store.createStudy(definition, cases: Self.syntheticCases(answerSetsPerReader + submits))
+            try store.enrol(readers: (0..<readers).map { "reader-\($0)" } + ["submitter"], inStudy: "bench")
             for reader in 0..<readers {
                 let session = try ReadingSession(store: store, study: "bench", reader: "reader-\(reader)")
                 for set in 0..<answerSetsPerReader {

@@ -19,7 +19,7 @@ final class ExportTests: XCTestCase {
         let store = try StudyStore(url: url)
         try store.createStudy(definition(models: ["unet", "resnet"], questions: questions), cases: syntheticCases(3))
         let clock = ManualClock()
-        let session = try ReadingSession(store: store, study: "pilot", reader: "Dr. O'Brien, MD", now: clock.function)
+        let session = try enrolledSession(store: store, study: "pilot", reader: "Dr.OBrien-MD", now: clock.function)
         for label in ["A", "B", "C"] { try session.answer("fidelity", panel: label, value: "3") }
         try session.answer("best", value: "b")
         try session.answer("order", value: "B > A > C")
@@ -75,7 +75,7 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(lines[0], "study,reader,case_id,organ,low_device,high_device,split,panel_label,model,panel_position,"
                        + "question,value,value_unblinded,started_at,submitted_at,duration_ms,is_repeat,is_calibration,revision,is_latest")
         XCTAssertEqual(lines.last, "")                                   // ends with CRLF
-        XCTAssertTrue(csv.contains("pilot,\"Dr. O'Brien, MD\","))
+        XCTAssertTrue(csv.contains("pilot,Dr.OBrien-MD,"))
         XCTAssertTrue(csv.contains("\"calcification \"\"missing\"\", see\nlower pole\""))
         XCTAssertTrue(csv.contains(",2027-01-15T08:00:00.000Z,2027-01-15T08:00:02.500Z,2500,false,false,"), csv)
         let parsed = try parseCSV(csv)

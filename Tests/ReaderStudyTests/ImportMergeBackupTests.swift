@@ -11,7 +11,7 @@ final class ImportMergeBackupTests: XCTestCase {
         try store.createStudy(definition(models: ["unet"], repeatFraction: 0.2), cases: syntheticCases(6))
         let clock = ManualClock()
         for name in readers {
-            let session = try ReadingSession(store: store, study: "pilot", reader: name, now: clock.function)
+            let session = try enrolledSession(store: store, study: "pilot", reader: name, now: clock.function)
             for _ in 0..<answered {
                 clock.advance(1.25)
                 try fillForm(session, variant: variant, comment: "note, \"quoted\"")
@@ -136,7 +136,7 @@ final class ImportMergeBackupTests: XCTestCase {
         let destination = folder.appendingPathComponent("backup.sqlite")
         try store.backup(to: destination)
         // The live database keeps taking answers.
-        let session = try ReadingSession(store: store, study: "pilot", reader: "R1")
+        let session = try enrolledSession(store: store, study: "pilot", reader: "R1")
         try fillForm(session)
         try session.submit()
         let copy = try StudyStore(url: destination, options: .init(readOnly: true))

@@ -39,17 +39,18 @@ final class ProcessTests: XCTestCase {
 
     func testSIGKILLAfterSubmitLosesNothingAndResumesAtTheNextCase() throws {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
-        try makeStudyFile(at: url, cases: 20, models: ["unet", "resnet"])
+        try makeStudyFile(at: url, cases: 20, models: ["unet", "resnet"], readers: ["ann"])
         let (process, output) = try simulateReader(url, reader: "ann", answers: 20, pauseMs: 30)
         let lines = readLines(output, count: 4)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
         XCTAssertEqual(lines.count, 4, "the simulated reader reported \(lines)")
+        guard lines.count == 4 else { return }
         XCTAssertTrue(lines[3].hasPrefix("submitted 4 position 3"), lines.joined(separator: "\n"))
 
         let store = try StudyStore(url: url)
-        let session = try ReadingSession(store: store, study: "pilot", reader: "ann")
+        let session = try enrolledSession(store: store, study: "pilot", reader: "ann")
         let answered = session.progress.answered
         XCTAssertGreaterThanOrEqual(answered, 4)          // every reported commit is there
         XCTAssertLessThan(answered, 20)
@@ -65,7 +66,7 @@ final class ProcessTests: XCTestCase {
 
     func testTwoReaderProcessesWritingAtOnceLoseNothing() throws {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
-        try makeStudyFile(at: url, cases: 40)
+        try makeStudyFile(at: url, cases: 40, readers: ["ann", "bob"])
         let (first, firstOutput) = try simulateReader(url, reader: "ann", answers: 40, pauseMs: 2)
         let (second, secondOutput) = try simulateReader(url, reader: "bob", answers: 40, pauseMs: 2)
         let firstLines = readLines(firstOutput, count: 40)

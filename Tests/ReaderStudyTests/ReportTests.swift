@@ -32,7 +32,7 @@ final class ReportTests: XCTestCase {
             .map { ($1.caseId, $0) })
         for name in readers {
             let r = readerNames.firstIndex(of: name)!
-            let session = try ReadingSession(store: store, study: "pilot", reader: name)
+            let session = try enrolledSession(store: store, study: "pilot", reader: name)
             while let current = session.current {
                 for panel in current.candidates {
                     let c = index[current.studyCase.caseId]

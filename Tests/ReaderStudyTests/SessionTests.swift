@@ -8,7 +8,7 @@ final class SessionTests: XCTestCase {
     private func openSession(_ url: URL, reader: String = "ann", clock: ManualClock? = nil,
                              options: StudyStore.Options = .init()) throws -> ReadingSession {
         let store = try StudyStore(url: url, options: options)
-        return try ReadingSession(store: store, study: "pilot", reader: reader, now: clock?.function ?? Date.init)
+        return try enrolledSession(store: store, study: "pilot", reader: reader, now: clock?.function ?? Date.init)
     }
 
     func testSubmitStoresOneAnswerSetWithTimesAndMovesOn() throws {

@@ -14,7 +14,7 @@ final class StoreTests: XCTestCase {
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try Bool.fetchOne(db, sql: "PRAGMA foreign_keys"), true)
             XCTAssertEqual(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'"), StudyStore.formatName)
-            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), ["v1-studies"])
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), ["v1-studies", "v2-enrolment"])
         }
         try store.close()
         // The header itself carries the application id once checkpointed.
@@ -145,7 +145,7 @@ final class StoreTests: XCTestCase {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
         try makeStudyFile(at: url)
         let store = try StudyStore(url: url)
-        let session = try ReadingSession(store: store, study: "pilot", reader: "ann")
+        let session = try enrolledSession(store: store, study: "pilot", reader: "ann")
         try fillForm(session)
         try session.submit()
         XCTAssertThrowsError(try store.pool.write { db in try db.execute(sql: "UPDATE answer SET value = 'x'") })

@@ -31,13 +31,15 @@ func definition(_ name: String = "pilot", models: [String] = ["unet"], mode: Stu
                     mode: mode, seed: seed, questions: questions, repeatFraction: repeatFraction)
 }
 
-/// A database file holding one study of `cases` synthetic cases; closed on return.
+/// A database file holding one study of `cases` synthetic cases, `readers` enrolled;
+/// closed on return.
 @discardableResult
 func makeStudyFile(at url: URL, cases: Int = 10, models: [String] = ["unet"], mode: StudyMode = .blinded,
-                   repeatFraction: Double = 0) throws -> StudySnapshot {
+                   repeatFraction: Double = 0, readers: [String] = []) throws -> StudySnapshot {
     let store = try StudyStore(url: url)
     let snapshot = try store.createStudy(definition(models: models, mode: mode, repeatFraction: repeatFraction),
                                          cases: syntheticCases(cases))
+    if !readers.isEmpty { try store.enrol(readers: readers, inStudy: snapshot.study.name) }
     try store.close()
     return snapshot
 }
@@ -75,4 +77,14 @@ func usreviewBinary(for test: XCTestCase) throws -> URL {
         if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
     }
     throw XCTSkip("usreview binary not found beside the tests (looked in \(candidates.map(\.path))); set USREVIEW_BINARY")
+}
+
+/// The coordinator enrols `reader` if they are not yet, then the reader opens the study:
+/// the two steps of a real study, for tests about what follows.
+func enrolledSession(store: StudyStore, study: String, reader: String,
+                     now: @escaping () -> Date = Date.init) throws -> ReadingSession {
+    if try store.readers(ofStudy: study).contains(where: { $0.name == reader }) == false {
+        try store.enrol(readers: [reader], inStudy: study, now: now())
+    }
+    return try ReadingSession(store: store, study: study, reader: reader, now: now)
 }

@@ -153,6 +153,7 @@ private func type(_ text: String) -> [Key] { text.map { .character($0) } }
                                          models: [ModelSpec(name: "unet", weights: "/m/unet.safetensors")],
                                          questions: questions, includeHighAsCandidate: false)
         _ = try store.createStudy(definition, cases: cases, calibration: [])
+        try store.enrol(readers: ["alice"], inStudy: "pilot")
         let session = try ReadingSession(store: store, study: "pilot", reader: "alice")
         var state = StudySessionBridge.initialState(session)
         #expect(state.total == 3)

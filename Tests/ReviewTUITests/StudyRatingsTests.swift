@@ -30,6 +30,7 @@ private final class StudyFixture {
             questions: [QuestionDefinition(key: "fidelity", prompt: "Anatomical fidelity", kind: .likert(points: 5, anchors: []))],
             includeHighAsCandidate: false)
         _ = try store.createStudy(definition, cases: Array(dataset.prefix(3)), calibration: [])
+        try store.enrol(readers: ["alice", "bob", "carol"], inStudy: "pilot")
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -62,7 +63,7 @@ private func listed(_ state: AppState) -> [String] { state.visibleIndices.map { 
         let fixture = try StudyFixture()
         let alice = try fixture.rate("alice", count: 1)
         let bob = try fixture.rate("bob", count: 2)
-        _ = try ReadingSession(store: fixture.store, study: "pilot", reader: "carol")  // enrolled, nothing rated
+        // carol is enrolled and has rated nothing.
 
         let mine = try StudyRatings.load(from: fixture.store, study: "pilot", reader: "alice")
         #expect(mine.readers == ["alice", "bob", "carol"])
