@@ -26,6 +26,17 @@ struct StudyDatabaseOptions: ParsableArguments {
     @Flag(help: "Create the folder of --db when it does not exist (the default file's folder is always created).")
     var createFolders = false
 
+    func validate() throws {
+        // Not a file name: without this, SQLite would make a folder named "postgres:".
+        if let path, path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
+            throw ValidationError("""
+                --db \(path.split(separator: "@").last.map { "…@" + $0 } ?? ""): this usreview's study commands \
+                work on SQLite files only; the PostgreSQL study server (docs/ARCHITECTURE.md) is not wired \
+                to them yet. Give a file path.
+                """)
+        }
+    }
+
     var url: URL { path.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) } ?? StudyStore.defaultURL }
 
     /// Read-only for commands that only read (status, export, report, backup's source):
