@@ -61,8 +61,8 @@ final class InterruptionTests: XCTestCase {
         }
     }
 
-    /// SIGKILL at each named point of a creation (the real binary; `study simulate-reader`
-    /// creates the database before it looks for the study): the next open succeeds and
+    /// SIGKILL at each named point of a creation (the real binary; `study readers add`, a
+    /// coordinator's command, creates the database before it looks for the study): the next open succeeds and
     /// removes what the killed process left.
     func testCreationKilledAtEachPointLeavesAFileTheNextRunOpens() throws {
         let binary = try usreviewBinary(for: self)
@@ -71,7 +71,7 @@ final class InterruptionTests: XCTestCase {
             let url = folder.appendingPathComponent("s.sqlite")
             let process = Process()
             process.executableURL = binary
-            process.arguments = ["study", "simulate-reader", "--db", url.path, "--study", "pilot", "--reader", "ann"]
+            process.arguments = ["study", "readers", "add", "--db", url.path, "--study", "pilot", "ann"]
             process.environment = ProcessInfo.processInfo.environment.merging(["USREVIEW_TEST_KILL_AT": point]) { $1 }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
