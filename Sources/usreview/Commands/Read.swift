@@ -25,7 +25,7 @@ struct Read: ParsableCommand {
     @Option(help: "The reader's name (letters, digits, '.', '_', '-'); enrolled on first use.")
     var reader: String
 
-    @Option(help: "Generator threads (default: all cores).")
+    @Option(help: "Generator threads (default: all cores).", transform: NumericRange.threads.parse)
     var threads: Int?
 
     @OptionGroup var database: StudyDatabaseOptions
