@@ -49,6 +49,15 @@ public enum RegularFile {
         return (descriptor, Int(info.st_size))
     }
 
+    /// What `path` is when it exists but is not a regular file (a FIFO, folder, device);
+    /// nil for a regular file or nothing there. For paths another library opens itself
+    /// (SQLite opens a FIFO and waits forever for a writer).
+    public static func nonRegularKind(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG else { return nil }
+        return kind(of: info.st_mode)
+    }
+
     static func kind(of mode: mode_t) -> String {
         switch mode & S_IFMT {
         case S_IFDIR: return "a folder"

@@ -9,6 +9,11 @@ public struct ResourceLimitError: Error, Equatable, CustomStringConvertible {
     public let variable: String
     public let value: String
 
+    public init(variable: String, value: String) {
+        self.variable = variable
+        self.value = value
+    }
+
     public var description: String {
         "\(variable)=\(value) is not a positive whole number. Set it to a count such as "
             + "\(variable == ResourceLimits.pixelsVariable ? ResourceLimits.defaultMaxPixels : ResourceLimits.defaultMaxParameters), or unset it for the default."

@@ -63,5 +63,10 @@ struct Eval: ParsableCommand {
         bar.finish()
         if let csv { try AtomicFile.write(Data(evaluation.csv().utf8), to: URL(fileURLWithPath: csv)) }
         print(json ? try evaluation.json() : evaluation.text())
+        // The others are scored and printed; the exit status says the run is incomplete.
+        if !evaluation.failures.isEmpty {
+            evaluation.failures.forEach { printError("error: \($0)") }
+            throw ExitCode(1)
+        }
     }
 }

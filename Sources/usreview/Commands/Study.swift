@@ -23,6 +23,10 @@ struct StudyDatabaseOptions: ParsableArguments {
             completion: .file())
     var path: String?
 
+    func validate() throws {
+        if let path { try requireRegularFileIfPresent((path as NSString).expandingTildeInPath, "--db") }
+    }
+
     var url: URL { path.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) } ?? StudyStore.defaultURL }
 
     func open(readOnly: Bool = false) throws -> StudyStore {

@@ -91,8 +91,11 @@ struct StudyCreateCommand: ParsableCommand {
                 mode: mode, seed: seed, repeatFraction: repeatFraction)
             try definition.validate()
         }
-        for model in definition.models where !FileManager.default.fileExists(atPath: model.weights) {
-            throw ValidationError("The weights file of model \(model.name) does not exist: \(model.weights).")
+        for model in definition.models {
+            guard FileManager.default.fileExists(atPath: model.weights) else {
+                throw ValidationError("The weights file of model \(model.name) does not exist: \(model.weights).")
+            }
+            try requireRegularFileIfPresent(model.weights, "the weights of model \(model.name)")
         }
         let (index, _) = try DatasetIndex.load(URL(fileURLWithPath: definition.datasetPath))
         let calibration = try definition.calibration.isEmpty
