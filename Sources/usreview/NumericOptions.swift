@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dataset
 
 /// The allowed values of a numeric option, enforced by the argument parser itself: every
 /// option that sizes memory or a loop is declared with `transform: NumericRange.x.parse`,
@@ -48,12 +47,4 @@ struct NumericRange: Sendable {
     /// Size of `study bench`'s fixture and its timed loops.
     static let benchReaders = NumericRange(range: 1...1000)
     static let benchAnswerSets = NumericRange(range: 1...100_000)
-}
-
-/// Refuses a path that exists but is not a regular file (a FIFO, folder or device), for
-/// files a library opens itself; `what` names the option, e.g. "--db".
-func requireRegularFileIfPresent(_ path: String, _ what: String) throws {
-    if let kind = RegularFile.nonRegularKind(path) {
-        throw ValidationError("\(what): \(path) is \(kind), not a regular file.")
-    }
 }
