@@ -26,10 +26,9 @@ public struct ResourceLimitError: Error, Equatable, CustomStringConvertible {
 /// Changed with environment variables, so one setting reaches every command and the
 /// review app alike: `USREVIEW_MAX_PIXELS`, `USREVIEW_MAX_PARAMETERS`.
 public struct ResourceLimits: Sendable, Equatable {
-    /// 4096 × 4096. Ultrasound frames are under 1 megapixel (USEnhance's largest is about
-    /// 0.9 MP), so this leaves room for stitched panoramas while bounding the cost: libpng
-    /// decodes at up to 8 bytes a pixel (128 MB here) and the generator's work buffers grow
-    /// with the pixel count.
+    /// 4096 × 4096. Ultrasound frames are under a megapixel, so this leaves room for
+    /// stitched panoramas while bounding the cost: libpng decodes at up to 8 bytes a pixel
+    /// (128 MB here) and the generator's work buffers grow with the pixel count.
     public static let defaultMaxPixels = 4096 * 4096
     /// 2^28 parameters, 1 GiB as F32: five times the largest pix2pix generator (unet_256,
     /// ngf 64: 54 M parameters), so any real generator or LPIPS file loads.
