@@ -35,8 +35,11 @@ final class WeightLimitsTests: XCTestCase {
                            .tooManyParameters(path: url.path, count: elements, limit: ResourceLimits.defaultMaxParameters))
             XCTAssertTrue("\(error)".contains("USREVIEW_MAX_PARAMETERS"), "\(error)")
         }
-        XCTAssertThrowsError(try Generator.load(url)) { error in
-            guard case .tooManyParameters? = error as? EnhancerError else { return XCTFail("\(error)") }
+        // Only once the header is refused: a loader without the check would fill 8 GiB here.
+        if (try? SafeTensors.read(url, limits: ResourceLimits())) == nil {
+            XCTAssertThrowsError(try Generator.load(url)) { error in
+                guard case .tooManyParameters? = error as? EnhancerError else { return XCTFail("\(error)") }
+            }
         }
         XCTAssertLessThan(Date().timeIntervalSince(start), 1)
         XCTAssertLessThan(peakResidentBytes() - peakBefore, 64 << 20, "nothing proportional to the tensor was allocated")
