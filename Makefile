@@ -32,6 +32,7 @@ test: test-system-packages lpips-weights
 	$(SWIFT) build --build-tests
 	scripts/with-postgres env USREVIEW_BINARY=$(CURDIR)/.build/debug/usreview $(SWIFT) test --skip-build
 	scripts/test-cli .build/debug/usreview
+	scripts/test-hostile .build/debug/usreview
 	scripts/test-tui .build/debug/usreview
 	scripts/test-tui-study .build/debug/usreview
 	scripts/test-study-files .build/debug/usreview

@@ -36,12 +36,16 @@ static uint8_t luma601(uint8_t r, uint8_t g, uint8_t b) {
     return (uint8_t)((299u * r + 587u * g + 114u * b + 500u) / 1000u);
 }
 
-cpng_result cpng_read_gray8(const char *path, uint8_t **pixels, cpng_info *info) {
+cpng_result cpng_read_gray8(int descriptor, uint64_t max_pixels, uint8_t **pixels, cpng_info *info) {
     *pixels = NULL;
     memset(info, 0, sizeof *info);
-    FILE *file = fopen(path, "rb");
+    // A duplicate, so fclose leaves the caller's descriptor open.
+    int own = dup(descriptor);
+    FILE *file = own >= 0 ? fdopen(own, "rb") : NULL;
     if (file == NULL) {
-        return make_result(CPNG_OPEN_FAILED, errno, strerror(errno));
+        int saved = errno;
+        if (own >= 0) close(own);
+        return make_result(CPNG_OPEN_FAILED, saved, strerror(saved));
     }
     unsigned char signature[8];
     size_t got = fread(signature, 1, sizeof signature, file);
@@ -83,6 +87,13 @@ cpng_result cpng_read_gray8(const char *path, uint8_t **pixels, cpng_info *info)
     info->bit_depth = png_get_bit_depth(png, header);
     info->color_type = png_get_color_type(png, header);
     info->interlaced = png_get_interlace_type(png, header) != PNG_INTERLACE_NONE;
+    // Only the chunks before the image data are read: refuse an oversized image before
+    // anything is allocated for its pixels.
+    if ((uint64_t)info->width * (uint64_t)info->height > max_pixels) {
+        png_destroy_read_struct(&png, &header, NULL);
+        fclose(file);
+        return make_result(CPNG_TOO_LARGE, 0, "the declared size is over the pixel limit");
+    }
 
     png_set_palette_to_rgb(png);
     png_set_expand_gray_1_2_4_to_8(png);

@@ -7,6 +7,10 @@ public enum PNGError: Error, Equatable, CustomStringConvertible {
     case notPNG(path: String, reason: String)
     case corrupt(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
+    /// A FIFO, folder or device given as an image.
+    case notAFile(path: String, kind: String)
+    /// The header declares more pixels than `ResourceLimits.maxPixels`.
+    case tooLarge(path: String, width: Int, height: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -18,6 +22,12 @@ public enum PNGError: Error, Equatable, CustomStringConvertible {
             return "\(path): the PNG is corrupt or truncated (libpng: \(reason)). Re-copy the file from its source."
         case let .cannotWrite(path, reason):
             return "\(path): cannot write the PNG (\(reason)). Check free disk space and folder permissions."
+        case let .notAFile(path, kind):
+            return "\(path): is \(kind), not a PNG file. Give the path of the image file itself."
+        case let .tooLarge(path, width, height, limit):
+            return "\(path): the PNG declares \(width)×\(height) = \(width * height) pixels, over the limit of "
+                + "\(limit) pixels. If the image is genuine, raise the limit with "
+                + "\(ResourceLimits.pixelsVariable)=N (pixels); otherwise the file is damaged or hostile."
         }
     }
 }
@@ -38,16 +48,29 @@ public enum PNGCodec {
         public var interlaced: Bool
     }
 
-    public static func read(_ url: URL) throws -> GrayImage {
-        try readWithFormat(url).image
+    public static func read(_ url: URL, limits: ResourceLimits? = nil) throws -> GrayImage {
+        try readWithFormat(url, limits: limits).image
     }
 
-    public static func readWithFormat(_ url: URL) throws -> (image: GrayImage, format: StoredFormat) {
+    /// Reads `url`, refusing anything but a regular file and any image that declares more
+    /// than `limits.maxPixels` pixels (default: the environment's `ResourceLimits`).
+    public static func readWithFormat(_ url: URL, limits: ResourceLimits? = nil) throws -> (image: GrayImage, format: StoredFormat) {
         let path = url.path
+        let maxPixels = try (limits ?? ResourceLimits.current()).maxPixels
+        let descriptor: Int32
+        switch Result(catching: { () throws(RegularFileError) in try RegularFile.openForReading(path) }) {
+        case let .success(opened): descriptor = opened.descriptor
+        case let .failure(.notRegular(_, kind)): throw PNGError.notAFile(path: path, kind: kind)
+        case let .failure(.cannotOpen(_, reason)): throw PNGError.cannotOpen(path: path, reason: reason)
+        }
+        defer { close(descriptor) }
         var buffer: UnsafeMutablePointer<UInt8>?
         var info = cpng_info()
-        let result = cpng_read_gray8(path, &buffer, &info)
+        let result = cpng_read_gray8(descriptor, UInt64(maxPixels), &buffer, &info)
         defer { cpng_free(buffer) }
+        if result.status == CPNG_TOO_LARGE {
+            throw PNGError.tooLarge(path: path, width: Int(info.width), height: Int(info.height), limit: maxPixels)
+        }
         try check(result, path: path, writing: false)
         let width = Int(info.width), height = Int(info.height)
         let pixels = [UInt8](UnsafeBufferPointer(start: buffer, count: width * height))

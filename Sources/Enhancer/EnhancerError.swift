@@ -1,3 +1,5 @@
+import Dataset
+
 /// Why a weights file cannot be used or a run did not finish.
 ///
 /// Every message names the file (and the tensor, where there is one), says what is wrong
@@ -15,6 +17,10 @@ public enum EnhancerError: Error, Equatable, CustomStringConvertible {
     case notAGenerator(path: String, problem: String, unmatchedKeys: [String])
     /// The image cannot be run through the network at any padding.
     case imageTooSmall(width: Int, height: Int, minimumSide: Int, network: String)
+    /// The tensors declare more elements in all than `ResourceLimits.maxParameters`.
+    case tooManyParameters(path: String, count: Int, limit: Int)
+    /// A run produced NaN or infinite values (weights that overflow on this image).
+    case nonFiniteOutput(count: Int, network: String)
     /// A file could not be written.
     case writeFailed(path: String, reason: String)
     /// The run was cancelled through its `CancellationFlag`.
@@ -41,6 +47,13 @@ public enum EnhancerError: Error, Equatable, CustomStringConvertible {
         case let .imageTooSmall(width, height, minimumSide, network):
             return "The image is \(width)×\(height), too small for the \(network): every side needs at least "
                 + "\(minimumSide) pixels. Use a larger image or a generator with fewer down-samplings."
+        case let .tooManyParameters(path, count, limit):
+            return "\(path): the tensors declare \(count) parameters in all, over the limit of \(limit). "
+                + "If this is a genuine generator, raise the limit with \(ResourceLimits.parametersVariable)=N (parameters); "
+                + "otherwise the file is damaged or hostile."
+        case let .nonFiniteOutput(count, network):
+            return "The \(network) produced \(count) NaN or infinite values on this image, so there is no valid "
+                + "output. The weights are broken (a diverged or damaged model); use another model."
         case let .writeFailed(path, reason):
             return "\(path): cannot write (\(reason)). Check free disk space and folder permissions."
         case .cancelled:

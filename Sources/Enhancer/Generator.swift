@@ -118,6 +118,11 @@ public final class Generator: @unchecked Sendable {
 
         let (raw, pixels) = readResult(output, channels: network.outChannels, planeSize: paddedPlane,
                                        paddedWidth: paddedWidth, top: top, left: left, width: width, height: height)
+        // NaN would quantise to black and pass for an image: refuse it instead.
+        let nonFinite = raw.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+        guard nonFinite == 0 else {
+            throw EnhancerError.nonFiniteOutput(count: nonFinite, network: network.architectureSummary)
+        }
         let result = GrayImage(width: width, height: height, pixels: pixels)
         progress?(1)
         return EnhancedImage(image: result, raw: raw)

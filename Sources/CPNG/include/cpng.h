@@ -18,6 +18,7 @@ typedef enum {
     CPNG_DECODE_FAILED = 3, // libpng raised an error (corrupt or truncated data)
     CPNG_OUT_OF_MEMORY = 4,
     CPNG_WRITE_FAILED = 5,  // libpng or the C library failed while writing
+    CPNG_TOO_LARGE = 6,     // the header declares more pixels than allowed; info holds the size
 } cpng_status;
 
 typedef struct {
@@ -40,7 +41,11 @@ typedef struct {
 /// (0.299 R + 0.587 G + 0.114 B, rounded), interlacing undone.
 /// On success *pixels is a malloc'd row-major buffer of width*height bytes that the
 /// caller frees with cpng_free.
-cpng_result cpng_read_gray8(const char *path, uint8_t **pixels, cpng_info *info);
+///
+/// Reads from `descriptor` (left open: the caller closes it). The header is read first
+/// and an image declaring more than `max_pixels` pixels is refused with CPNG_TOO_LARGE
+/// before any pixel buffer is allocated.
+cpng_result cpng_read_gray8(int descriptor, uint64_t max_pixels, uint8_t **pixels, cpng_info *info);
 
 /// Writes an 8-bit gray, non-interlaced PNG. The caller handles atomic replacement.
 cpng_result cpng_write_gray8(const char *path, const uint8_t *pixels,

@@ -174,6 +174,15 @@ final class StateDict {
         }
         let buffer = FloatBuffer(count: entry.elementCount)
         try file.copyFloats(entry, into: buffer.pointer, evicting: true)
+        // A NaN or infinite weight poisons every pixel downstream (a black image, exit 0).
+        let values = UnsafeBufferPointer(start: buffer.pointer, count: entry.elementCount)
+        if let first = values.firstIndex(where: { !$0.isFinite }) {
+            let count = values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+            throw EnhancerError.badTensor(
+                path: file.url.path, tensor: name,
+                problem: "holds \(count) NaN or infinite value(s), the first at element \(first); "
+                    + "a model whose training diverged cannot be run")
+        }
         used.insert(key)
         dtypes.insert(entry.dtype)
         parameterCount += entry.elementCount

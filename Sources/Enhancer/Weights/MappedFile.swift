@@ -14,21 +14,9 @@ final class MappedFile: @unchecked Sendable {
     let path: String
     let bytes: UnsafeRawBufferPointer
 
-    init(path: String) throws {
+    /// Maps `size` bytes of the open regular file `descriptor` (which the caller keeps and closes).
+    init(descriptor: Int32, size: Int, path: String) throws {
         self.path = path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw EnhancerError.unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            throw EnhancerError.unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw EnhancerError.unreadable(path: path, reason: "not a regular file")
-        }
-        let size = Int(info.st_size)
         guard size > 0 else {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return

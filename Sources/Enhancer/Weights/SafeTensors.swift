@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dataset
 import Foundation
 
@@ -8,11 +13,31 @@ public enum SafeTensors {
     /// Largest header the reference implementation accepts; anything bigger is a broken file.
     static let maximumHeaderLength = 100_000_000
 
-    /// Maps `url` and validates everything about it before any tensor is used: the header
-    /// length against the file size, the JSON, every dtype, shape and byte size, and that
-    /// the data offsets tile the data section without gaps or overlaps.
-    public static func read(_ url: URL) throws -> SafeTensorsFile {
-        try SafeTensorsFile(mapping: MappedFile(path: url.path), url: url)
+    /// Validates everything about `url` before any tensor is used — the header length
+    /// against the file size, the JSON, every dtype, shape and byte size, that the data
+    /// offsets tile the data section without gaps or overlaps, and that the tensors hold
+    /// no more than `limits.maxParameters` elements in all — and only then maps it.
+    ///
+    /// The header is read with pread, so a file declaring gigabytes of tensors (a sparse
+    /// file costs nothing to make) is refused before anything proportional to them is
+    /// allocated or mapped. Only regular files are opened (`RegularFile`).
+    public static func read(_ url: URL, limits: ResourceLimits? = nil) throws -> SafeTensorsFile {
+        let path = url.path
+        let maxElements = try (limits ?? ResourceLimits.current()).maxParameters
+        let descriptor: Int32, size: Int
+        switch Result(catching: { () throws(RegularFileError) in try RegularFile.openForReading(path) }) {
+        case let .success(opened): (descriptor, size) = opened
+        case let .failure(.notRegular(_, kind)): throw EnhancerError.unreadable(path: path, reason: "it is \(kind), not a regular file")
+        case let .failure(.cannotOpen(_, reason)): throw EnhancerError.unreadable(path: path, reason: reason)
+        }
+        defer { close(descriptor) }
+        let header = try SafeTensorsFile.Header(descriptor: descriptor, fileSize: size, path: path)
+        // Each tensor's bytes lie in the file (tiling), so this sum cannot overflow.
+        let elements = header.entries.values.reduce(0) { $0 + $1.elementCount }
+        guard elements <= maxElements else {
+            throw EnhancerError.tooManyParameters(path: path, count: elements, limit: maxElements)
+        }
+        return SafeTensorsFile(header: header, mapping: try MappedFile(descriptor: descriptor, size: size, path: path), url: url)
     }
 
     /// Writes F32 tensors (in the order given) and string metadata to `url`, atomically.
@@ -118,45 +143,74 @@ public final class SafeTensorsFile: @unchecked Sendable {
     private let mapping: MappedFile
     private let dataStart: Int
 
-    init(mapping: MappedFile, url: URL) throws {
-        self.mapping = mapping
-        self.url = url
-        let path = url.path
-        let fileSize = mapping.bytes.count
-        guard fileSize >= 8 else {
-            throw EnhancerError.malformedFile(
-                path: path, problem: "the file is \(fileSize) bytes, shorter than the 8-byte header length")
-        }
-        let headerLength = UInt64(littleEndian: mapping.bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
-        guard headerLength <= UInt64(fileSize - 8) else {
-            throw EnhancerError.malformedFile(
-                path: path, problem: "the header length says \(headerLength) bytes but the file holds only \(fileSize - 8) after it")
-        }
-        guard headerLength <= UInt64(SafeTensors.maximumHeaderLength), headerLength >= 2 else {
-            throw EnhancerError.malformedFile(path: path, problem: "a header of \(headerLength) bytes is not plausible")
-        }
-        dataStart = 8 + Int(headerLength)
-        let dataLength = fileSize - dataStart
-        let headerBytes = Data(bytes: mapping.bytes.baseAddress! + 8, count: dataStart - 8)
-        guard let json = try? JSONSerialization.jsonObject(with: headerBytes), let header = json as? [String: Any] else {
-            throw EnhancerError.malformedFile(path: path, problem: "the header is not a JSON object")
+    /// What the header says, validated against the file's size.
+    struct Header {
+        var metadata: [String: String]
+        var entries: [String: Entry]
+        /// Tensor names in file order.
+        var names: [String]
+        /// Offset of the data section in the file.
+        var dataStart: Int
+
+        init(descriptor: Int32, fileSize: Int, path: String) throws {
+            guard fileSize >= 8 else {
+                throw EnhancerError.malformedFile(
+                    path: path, problem: "the file is \(fileSize) bytes, shorter than the 8-byte header length")
+            }
+            var lengthField: UInt64 = 0
+            try withUnsafeMutableBytes(of: &lengthField) { try Self.readFully(descriptor, into: $0, at: 0, path: path) }
+            let headerLength = UInt64(littleEndian: lengthField)
+            guard headerLength <= UInt64(fileSize - 8) else {
+                throw EnhancerError.malformedFile(
+                    path: path, problem: "the header length says \(headerLength) bytes but the file holds only \(fileSize - 8) after it")
+            }
+            guard headerLength <= UInt64(SafeTensors.maximumHeaderLength), headerLength >= 2 else {
+                throw EnhancerError.malformedFile(path: path, problem: "a header of \(headerLength) bytes is not plausible")
+            }
+            dataStart = 8 + Int(headerLength)
+            let dataLength = fileSize - dataStart
+            var headerBytes = Data(count: Int(headerLength))
+            try headerBytes.withUnsafeMutableBytes { try Self.readFully(descriptor, into: $0, at: 8, path: path) }
+            guard let json = try? JSONSerialization.jsonObject(with: headerBytes), let header = json as? [String: Any] else {
+                throw EnhancerError.malformedFile(path: path, problem: "the header is not a JSON object")
+            }
+            metadata = [:]
+            entries = [:]
+            for (name, value) in header {
+                if name == "__metadata__" {
+                    guard let strings = value as? [String: String] else {
+                        throw EnhancerError.malformedFile(path: path, problem: "__metadata__ is not an object of strings")
+                    }
+                    metadata = strings
+                    continue
+                }
+                entries[name] = try SafeTensorsFile.entry(name: name, value: value, dataLength: dataLength, path: path)
+            }
+            names = try SafeTensorsFile.checkTiling(entries, dataLength: dataLength, path: path)
         }
 
-        var metadata: [String: String] = [:]
-        var entries: [String: Entry] = [:]
-        for (name, value) in header {
-            if name == "__metadata__" {
-                guard let strings = value as? [String: String] else {
-                    throw EnhancerError.malformedFile(path: path, problem: "__metadata__ is not an object of strings")
+        private static func readFully(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int,
+                                      path: String) throws {
+            var done = 0
+            while done < buffer.count {
+                let got = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else {
+                    let reason = got < 0 ? String(cString: strerror(errno)) : "the file ended early"
+                    throw EnhancerError.unreadable(path: path, reason: reason)
                 }
-                metadata = strings
-                continue
+                done += got
             }
-            entries[name] = try Self.entry(name: name, value: value, dataLength: dataLength, path: path)
         }
-        self.metadata = metadata
-        self.entries = entries
-        self.names = try Self.checkTiling(entries, dataLength: dataLength, path: path)
+    }
+
+    init(header: Header, mapping: MappedFile, url: URL) {
+        self.mapping = mapping
+        self.url = url
+        self.metadata = header.metadata
+        self.entries = header.entries
+        self.names = header.names
+        self.dataStart = header.dataStart
     }
 
     /// Parses and checks one header entry on its own.

@@ -13,10 +13,10 @@ struct BenchGenerator: ParsableCommand {
     @Option(help: "Generator weights (.safetensors).")
     var model: String
 
-    @Option(help: "Square input size in pixels.")
+    @Option(help: "Square input size in pixels.", transform: NumericRange.benchSide.parse)
     var size: Int = 256
 
-    @Option(help: "Timed runs after one warm-up.")
+    @Option(help: "Timed runs after one warm-up.", transform: NumericRange.runs.parse)
     var runs: Int = 15
 
     @Flag(help: "Print JSON.")

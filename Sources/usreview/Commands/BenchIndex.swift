@@ -12,7 +12,7 @@ struct BenchIndex: ParsableCommand {
     @Argument(help: "The dataset folder.", completion: .directory)
     var dir: String
 
-    @Option(help: "Timed runs after one warm-up.")
+    @Option(help: "Timed runs after one warm-up.", transform: NumericRange.runs.parse)
     var runs: Int = 21
 
     @Flag(help: "Print JSON.")

@@ -13,10 +13,10 @@ struct BenchSixel: ParsableCommand {
     @Argument(help: "A PNG image.")
     var image: String
 
-    @Option(help: "Timed runs after one warm-up.")
+    @Option(help: "Timed runs after one warm-up.", transform: NumericRange.runs.parse)
     var runs: Int = 21
 
-    @Option(help: "Colour registers (101 or more: the direct gray palette).")
+    @Option(help: "Colour registers (101 or more: the direct gray palette).", transform: NumericRange.registers.parse)
     var registers: Int = 256
 
     @Flag(help: "Print JSON.")

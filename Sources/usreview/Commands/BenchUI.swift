@@ -28,7 +28,7 @@ struct BenchUI: ParsableCommand {
 
     @OptionGroup var datasetOptions: DatasetOptions
 
-    @Option(help: "Timed runs after one warm-up.")
+    @Option(help: "Timed runs after one warm-up.", transform: NumericRange.runs.parse)
     var runs: Int = 51
 
     @Flag(help: "Also time the real app on a pseudo-terminal (needs python3): start-up to first frame, key press to frame. Uses --dataset, else a small synthetic one.")
@@ -38,7 +38,7 @@ struct BenchUI: ParsableCommand {
             completion: .file(extensions: ["safetensors"]))
     var model: String?
 
-    @Option(help: "With --pty: app starts timed (the key presses are max(this, 21)).")
+    @Option(help: "With --pty: app starts timed (the key presses are max(this, 21)).", transform: NumericRange.runs.parse)
     var ptyRuns: Int = 5
 
     @Flag(help: "Print JSON.")

@@ -37,7 +37,7 @@ struct Eval: ParsableCommand {
     @Flag(name: .customLong("no-lpips"), help: "Leave LPIPS out even when its weights are installed.")
     var noLPIPS = false
 
-    @Option(name: .customLong("lncc-window"), help: "LNCC box window (9 or 11).")
+    @Option(name: .customLong("lncc-window"), help: "LNCC box window: odd, 3 to 31 (9 is the usual; 11 the other common choice).", transform: NumericRange.lnccWindow.parse)
     var lnccWindow: Int = 9
 
     @OptionGroup var datasetOptions: DatasetOptions
@@ -67,5 +67,10 @@ struct Eval: ParsableCommand {
         bar.finish()
         if let csv { try AtomicFile.write(Data(evaluation.csv().utf8), to: URL(fileURLWithPath: csv)) }
         print(json ? try evaluation.json() : evaluation.text())
+        // The others are scored and printed; the exit status says the run is incomplete.
+        if !evaluation.failures.isEmpty {
+            evaluation.failures.forEach { printError("error: \($0)") }
+            throw ExitCode(1)
+        }
     }
 }

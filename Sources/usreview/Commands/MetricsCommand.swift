@@ -24,7 +24,7 @@ struct MetricsCommand: ParsableCommand {
     @Argument(help: "The reference (high-quality) image.")
     var reference: String
 
-    @Option(name: .customLong("lncc-window"), help: "LNCC box window (9 or 11).")
+    @Option(name: .customLong("lncc-window"), help: "LNCC box window: odd, 3 to 31 (9 is the usual; 11 the other common choice).", transform: NumericRange.lnccWindow.parse)
     var lnccWindow: Int = 9
 
     @Flag(help: "Print JSON: ssim, psnr, lncc, lpips (null without weights) and the conventions.")

@@ -25,7 +25,7 @@ struct Read: ParsableCommand {
     @Option(help: "The reader's name, as the coordinator enrolled it.")
     var reader: String
 
-    @Option(help: "Generator threads (default: all cores).")
+    @Option(help: "Generator threads (default: all cores).", transform: NumericRange.threads.parse)
     var threads: Int?
 
     @Option(help: "Images in the panels: auto, blocks, quadrants, sextants (half blocks where the terminal has 256 colours) or ascii. Sixel is not drawn in study mode yet.")

@@ -42,6 +42,7 @@ struct Review: ParsableCommand {
 
     func validate() throws {
         if reader != nil, study == nil { throw ValidationError("--reader needs --study (the study whose ratings to show)") }
+        for path in model { try requireRegularFileIfPresent(path, "--model") }
         if let graphics, !graphicsModeNames.contains(graphics) {
             throw ValidationError("--graphics '\(graphics)' is not one of \(graphicsModeNames.joined(separator: ", "))")
         }

@@ -32,13 +32,13 @@ struct Show: ParsableCommand {
     @Option(help: "auto, sixel, blocks, quadrants, sextants or ascii.")
     var graphics: String = "auto"
 
-    @Option(help: "Integer zoom (nearest neighbour); default: fit the terminal.")
+    @Option(help: "Integer zoom (nearest neighbour); default: fit the terminal.", transform: NumericRange.zoom.parse)
     var zoom: Int?
 
-    @Option(help: "Columns to use (default: the terminal's width).")
+    @Option(help: "Columns to use (default: the terminal's width).", transform: NumericRange.columns.parse)
     var width: Int?
 
-    @Option(help: "Rows to use (default: the terminal's height).")
+    @Option(help: "Rows to use (default: the terminal's height).", transform: NumericRange.rows.parse)
     var height: Int?
 
     func validate() throws {
@@ -46,16 +46,13 @@ struct Show: ParsableCommand {
         guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
             throw ValidationError("--graphics must be auto, sixel, blocks, quadrants, sextants or ascii.")
         }
-        if let zoom, zoom < 1 { throw ValidationError("--zoom must be at least 1.") }
-        if let width, width < 8 { throw ValidationError("--width must be at least 8 columns.") }
-        if let height, height < 4 { throw ValidationError("--height must be at least 4 rows.") }
     }
 
     func run() throws {
         let pictures = try images.map { try PNGCodec.read(URL(fileURLWithPath: $0)) }
         let capabilities = TerminalQuery.detect()
         let mode = capabilities.chooseMode(override: GraphicsMode(rawValue: graphics))
-        let size = terminalSize(for: pictures, capabilities: capabilities, mode: mode)
+        let size = try terminalSize(for: pictures, capabilities: capabilities, mode: mode)
         let bytes = try renderTriptych(images: pictures,
                                        labels: labels.map(split) ?? Array(TriptychLayout.defaultLabels.prefix(pictures.count)),
                                        sublabels: sublabels.map(split) ?? [],
@@ -66,20 +63,35 @@ struct Show: ParsableCommand {
     /// The terminal's size; when output is not a terminal (a file, a pipe, a benchmark),
     /// room for the images at their zoom with the typical cell size, so nothing shrinks.
     private func terminalSize(for pictures: [GrayImage], capabilities: TerminalCapabilities,
-                              mode: GraphicsMode) -> TerminalSize {
+                              mode: GraphicsMode) throws -> TerminalSize {
         var size = capabilities.terminalSize
+        let cell = capabilities.cellPixelSize ?? .typical
+        let perCell = mode == .sixel ? (cell.width, cell.height) : capabilities.blitter(for: mode).pixelsPerCell(cell)
         if !capabilities.isTerminal {
-            let cell = capabilities.cellPixelSize ?? .typical
-            let perCell = mode == .sixel ? (cell.width, cell.height) : capabilities.blitter(for: mode).pixelsPerCell(cell)
             let scale = zoom ?? 1
             let columns = pictures.reduce(0) { $0 + ($1.width * scale + perCell.0 - 1) / perCell.0 + 2 }
             let rows = (pictures.map(\.height).max() ?? 0) * scale / perCell.1 + 8
             size = TerminalSize(columns: columns, rows: rows)
         }
-        return TerminalSize(columns: width ?? size.columns, rows: height ?? size.rows)
+        let chosen = TerminalSize(columns: width ?? size.columns, rows: height ?? size.rows)
+        // The drawing is made in memory first: bound it by the same pixel limit as an input image.
+        let canvas = (chosen.columns * perCell.0, chosen.rows * perCell.1)
+        let limit = try ResourceLimits.current().maxPixels
+        guard canvas.0 * canvas.1 <= limit else {
+            throw ShowError("The drawing would be \(canvas.0)×\(canvas.1) pixels\(zoom.map { " at --zoom \($0)" } ?? ""), "
+                                  + "over the pixel limit of \(limit) (\(ResourceLimits.pixelsVariable)). "
+                                  + "Use a smaller --zoom, or --width and --height.")
+        }
+        return chosen
     }
 
     private func split(_ list: String) -> [String] {
         list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
     }
+}
+
+/// Why `show` stops after parsing; printed as it is (no usage text).
+struct ShowError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -35,6 +35,7 @@ struct StudyDatabaseOptions: ParsableArguments {
                 to them yet. Give a file path.
                 """)
         }
+        if let path { try requireRegularFileIfPresent((path as NSString).expandingTildeInPath, "--db") }
     }
 
     var url: URL { path.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) } ?? StudyStore.defaultURL }

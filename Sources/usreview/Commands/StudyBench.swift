@@ -9,20 +9,20 @@ struct StudyBenchCommand: ParsableCommand {
         discussion: "Builds a synthetic study in a temporary folder (or --folder) and removes it afterwards."
     )
 
-    @Option(help: "Readers in the fixture.")
-    var readers = 10
+    @Option(help: "Readers in the fixture.", transform: NumericRange.benchReaders.parse)
+    var readers: Int = 10
 
-    @Option(help: "Answer sets per reader in the fixture.")
-    var answerSets = 1000
+    @Option(help: "Answer sets per reader in the fixture.", transform: NumericRange.benchAnswerSets.parse)
+    var answerSets: Int = 1000
 
-    @Option(help: "Timed submits.")
-    var submits = 200
+    @Option(help: "Timed submits.", transform: NumericRange.runs.parse)
+    var submits: Int = 200
 
-    @Option(help: "Timed opens (the median is reported).")
-    var opens = 11
+    @Option(help: "Timed opens (the median is reported).", transform: NumericRange.runs.parse)
+    var opens: Int = 11
 
-    @Option(help: "Timed reports over the fixture (the median is reported).")
-    var reports = 5
+    @Option(help: "Timed reports over the fixture (the median is reported).", transform: NumericRange.runs.parse)
+    var reports: Int = 5
 
     @Option(help: "Where to build the fixture (default: the temporary folder). Use the disk the study will live on.",
             completion: .directory)

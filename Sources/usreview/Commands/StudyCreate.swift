@@ -43,7 +43,7 @@ struct StudyCreateCommand: ParsableCommand {
     @Option(help: "open (panels labelled LOW/ENHANCED/HIGH) or blinded (candidates A, B, … in a random order per case and reader).")
     var mode: StudyMode = .blinded
 
-    @Option(help: "Cases per organ, drawn with the seed (default: all cases).")
+    @Option(help: "Cases per organ, drawn with the seed (default: all cases).", transform: NumericRange.studyPerOrgan.parse)
     var perOrgan: Int?
 
     @Option(name: .customLong("organ"), help: "Only this organ (repeat for several).")
@@ -73,7 +73,6 @@ struct StudyCreateCommand: ParsableCommand {
                 throw ValidationError("--model \(model): expected NAME=WEIGHTS, e.g. unet=models/unet.safetensors.")
             }
         }
-        if let perOrgan, perOrgan < 1 { throw ValidationError("--per-organ must be at least 1.") }
         guard (0...1).contains(repeatFraction) else { throw ValidationError("--repeat-fraction must lie between 0 and 1.") }
     }
 
@@ -92,8 +91,11 @@ struct StudyCreateCommand: ParsableCommand {
                 mode: mode, seed: seed, repeatFraction: repeatFraction)
             try definition.validate()
         }
-        for model in definition.models where !FileManager.default.fileExists(atPath: model.weights) {
-            throw ValidationError("The weights file of model \(model.name) does not exist: \(model.weights).")
+        for model in definition.models {
+            guard FileManager.default.fileExists(atPath: model.weights) else {
+                throw ValidationError("The weights file of model \(model.name) does not exist: \(model.weights).")
+            }
+            try requireRegularFileIfPresent(model.weights, "the weights of model \(model.name)")
         }
         let (index, _) = try DatasetIndex.load(URL(fileURLWithPath: definition.datasetPath))
         let calibration = try definition.calibration.isEmpty

@@ -24,6 +24,8 @@ struct StudyMergeCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("Name at least one database to merge from.") }
+        try requireRegularFileIfPresent(into, "--into")
+        for file in files { try requireRegularFileIfPresent(file, "merge from") }
     }
 
     func run() throws {

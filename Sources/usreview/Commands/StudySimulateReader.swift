@@ -18,10 +18,10 @@ struct StudySimulateReaderCommand: ParsableCommand {
     @Option(help: "The reader's name.")
     var reader: String
 
-    @Option(help: "How many answer sets to submit (stops early when the list is done).")
+    @Option(help: "How many answer sets to submit (stops early when the list is done).", transform: NumericRange.answers.parse)
     var answers: Int = 10
 
-    @Option(help: "Pause after each commit, in milliseconds.")
+    @Option(help: "Pause after each commit, in milliseconds.", transform: NumericRange.pauseMilliseconds.parse)
     var pauseMs: Int = 0
 
     @OptionGroup var database: StudyDatabaseOptions

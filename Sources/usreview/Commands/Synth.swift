@@ -18,15 +18,11 @@ struct Synth: ParsableCommand {
     @Option(help: "Output folder (created if missing).", completion: .directory)
     var out: String
 
-    @Option(name: .customLong("per-organ"), help: "Pairs per organ.")
+    @Option(name: .customLong("per-organ"), help: "Pairs per organ.", transform: NumericRange.synthPerOrgan.parse)
     var perOrgan: Int = 20
 
     @Option(help: "Random seed.")
     var seed: UInt64 = 2023
-
-    func validate() throws {
-        guard perOrgan > 0 else { throw ValidationError("--per-organ must be at least 1.") }
-    }
 
     func run() throws {
         let folder = URL(fileURLWithPath: out)
