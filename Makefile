@@ -9,7 +9,8 @@ BIN := .build/release/usreview
 system-packages:
 	@scripts/require-system-packages
 
-# What only the tests need on top (Debian's PyTorch for training/tests, python3-venv).
+# What only the tests need on top (Debian's PyTorch for training/tests, python3-venv, a
+# real terminal for the sixel checks).
 test-system-packages:
 	@scripts/require-system-packages --test
 
@@ -36,6 +37,7 @@ test: test-system-packages lpips-weights
 	scripts/test-tui .build/debug/usreview
 	scripts/test-tui-study .build/debug/usreview
 	scripts/test-study-files .build/debug/usreview
+	scripts/check-xterm-viewer .build/debug/usreview
 	scripts/test-training .build/debug/usreview
 
 install: build
