@@ -37,6 +37,7 @@ test: test-system-packages lpips-weights
 	scripts/test-tui .build/debug/usreview
 	scripts/test-tui-study .build/debug/usreview
 	scripts/test-study-files .build/debug/usreview
+	scripts/check-xterm-sixel .build/debug/usreview
 	scripts/check-xterm-viewer .build/debug/usreview
 	scripts/test-training .build/debug/usreview
 

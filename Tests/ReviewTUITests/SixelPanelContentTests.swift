@@ -108,6 +108,26 @@ struct SixelPanelContentTests {
         }
     }
 
+    @Test func crosshairIsDrawnIntoEachPictureAtItsPixel() throws {
+        // c, → three times, ↓ twice: image pixel (35, 34). The cross is ink (black over
+        // light, white over dark) from 2 to 6 pixels out on both axes; the gap keeps the
+        // pixel itself and its neighbours visible.
+        let content = try contentSize()
+        let frame = worked.draw(keys("c→→→↓↓"), sixel: true, size: size)
+        let sent = try sentSixelPictures(frame, size: size)
+        try #require(sent.count == 3)
+        for (index, (_, _, decoded)) in sent.enumerated() {
+            let image = ViewerMode.all[0].images[index]
+            let tx = Int(35.5 * Double(content.width) / 64), ty = Int(34.5 * Double(content.height) / 64)
+            let ink = image[35, 34] > 127 ? 0 : 255
+            for d in [-6, -4, -2, 2, 4, 6] {
+                #expect(abs(Int(decoded[tx + d, ty]) - ink) <= 1, "\(index): across at \(d)")
+                #expect(abs(Int(decoded[tx, ty + d]) - ink) <= 1, "\(index): down at \(d)")
+            }
+            #expect(abs(Int(decoded[tx, ty]) - Int(image[35, 34])) <= 1, "\(index): the pixel itself stays visible")
+        }
+    }
+
     @Test(arguments: ViewerMode.all)
     func fittedPicturesDecodeToTheirImages(_ mode: ViewerMode) throws { try check(mode, zoomed: false) }
 

@@ -20,26 +20,9 @@ from venvboot import ensure_venv  # noqa: E402
 
 ensure_venv("screenshot", ["numpy==2.4.6", "pypng==0.20220715.0"])
 import numpy as np  # noqa: E402
-from compare_screenshot import gray  # noqa: E402
+from compare_screenshot import gray, locate  # noqa: E402
 
 TOLERANCE = 2
-
-
-def locate(screen, source):
-    """Top-left of `source` on `screen`: the best match of its most textured 16x16 patch."""
-    h, w = source.shape
-    candidates = [(py, px) for py in range(0, h - 16, 8) for px in range(0, w - 16, 8)]
-    py, px = max(candidates, key=lambda p: source[p[0]:p[0] + 16, p[1]:p[1] + 16].std())
-    patch = source[py:py + 16, px:px + 16]
-    # Sum of squared differences at every offset: window sums of screen² from an
-    # integral image, the cross term by FFT correlation.
-    rows, columns = screen.shape[0] - 15, screen.shape[1] - 15
-    integral = np.pad(np.cumsum(np.cumsum(screen ** 2, axis=0), axis=1), ((1, 0), (1, 0)))
-    squares = integral[16:, 16:] - integral[:-16, 16:] - integral[16:, :-16] + integral[:-16, :-16]
-    cross = np.fft.irfft2(np.fft.rfft2(screen) * np.conj(np.fft.rfft2(patch, screen.shape)), screen.shape)
-    cost = squares - 2 * cross[:rows, :columns] + (patch ** 2).sum()
-    y, x = np.unravel_index(np.argmin(cost), cost.shape)
-    return int(y - py), int(x - px)
 
 
 def nearest(source, size):

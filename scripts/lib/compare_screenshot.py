@@ -26,17 +26,28 @@ def gray(path):
     return data[..., 0]
 
 
-def main():
-    screen, source = gray(sys.argv[1]), gray(sys.argv[2])
+def locate(screen, source):
+    """Top-left of `source` on `screen`: the best match of its most textured 16x16 patch
+    (a flat one also matches the background)."""
     h, w = source.shape
-    # Search with the most textured 16x16 patch: a flat one also matches the background.
     candidates = [(py, px) for py in range(0, h - 16, 8) for px in range(0, w - 16, 8)]
     py, px = max(candidates, key=lambda p: source[p[0]:p[0] + 16, p[1]:p[1] + 16].std())
     patch = source[py:py + 16, px:px + 16]
-    windows = np.lib.stride_tricks.sliding_window_view(screen, patch.shape)
-    cost = np.abs(windows - patch).sum(axis=(2, 3))
+    # Sum of squared differences at every offset: window sums of screen² from an
+    # integral image, the cross term by FFT correlation.
+    rows, columns = screen.shape[0] - 15, screen.shape[1] - 15
+    integral = np.pad(np.cumsum(np.cumsum(screen ** 2, axis=0), axis=1), ((1, 0), (1, 0)))
+    squares = integral[16:, 16:] - integral[:-16, 16:] - integral[16:, :-16] + integral[:-16, :-16]
+    cross = np.fft.irfft2(np.fft.rfft2(screen) * np.conj(np.fft.rfft2(patch, screen.shape)), screen.shape)
+    cost = squares - 2 * cross[:rows, :columns] + (patch ** 2).sum()
     y, x = np.unravel_index(np.argmin(cost), cost.shape)
-    top, left = y - py, x - px
+    return int(y - py), int(x - px)
+
+
+def main():
+    screen, source = gray(sys.argv[1]), gray(sys.argv[2])
+    h, w = source.shape
+    top, left = locate(screen, source)
     if top < 0 or left < 0 or top + h > screen.shape[0] or left + w > screen.shape[1]:
         print("image not found on screen")
         sys.exit(1)
