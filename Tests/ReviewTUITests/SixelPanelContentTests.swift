@@ -128,6 +128,25 @@ struct SixelPanelContentTests {
         }
     }
 
+    @Test(arguments: ["i", "]]]+", "i1", "[[[[1"])
+    func blackBeyondTheImageStaysBlack(_ keys: String) throws {
+        // Fitted, sixel pads the picture to whole cells; at 1:1 the 64-pixel image fills
+        // only the panel's top-left corner. That black is not image: invert and
+        // window/level leave it black.
+        let image = keys.hasSuffix("1") ? (width: 64, height: 64) : try contentSize()
+        let frame = worked.draw(ReviewTUITests.keys(keys), sixel: true, size: size)
+        try #require(frame.images.count == 3)
+        for place in frame.images {
+            let picture = place.picture
+            #expect(image.width < picture.width || image.height < picture.height, "\(keys): black beyond the image")
+            var lit = 0
+            for y in 0..<picture.height {
+                for x in 0..<picture.width where (x >= image.width || y >= image.height) && picture[x, y] != 0 { lit += 1 }
+            }
+            #expect(lit == 0, "\(keys): \(lit) pixels beyond the image are not black")
+        }
+    }
+
     @Test(arguments: ViewerMode.all)
     func fittedPicturesDecodeToTheirImages(_ mode: ViewerMode) throws { try check(mode, zoomed: false) }
 

@@ -54,6 +54,11 @@ public struct ViewTransform: Equatable, Sendable {
         return (tx, ty)
     }
 
+    /// How many of the picture's columns and rows, from the top-left, show image pixels;
+    /// beyond them the view has passed the image's right or bottom edge.
+    public var coveredWidth: Int { (0..<targetWidth).prefix { sourcePixel(x: $0, y: 0) != nil }.count }
+    public var coveredHeight: Int { (0..<targetHeight).prefix { sourcePixel(x: 0, y: $0) != nil }.count }
+
     /// The image resampled into the picture, nearest neighbour; black outside the image.
     public func render(_ pixels: [UInt8]) -> [UInt8] {
         guard targetWidth > 0, targetHeight > 0 else { return [] }

@@ -35,8 +35,16 @@ extension Views {
             picture = Scaling.prepare(image, for: fit, mode: blitter.mode)
         }
         if !view.isIdentity(gain: state.gain) {
+            // Image pixels only: the black beyond the image (sixel's padding to whole
+            // cells, a view past the image's edge) is not image and stays black.
             let table = view.displayTable(gain: state.gain)
-            picture.pixels = picture.pixels.map { table[Int($0)] }
+            let width = min(picture.width, view.isZoomed ? transform.coveredWidth : fit.contentWidth)
+            let height = min(picture.height, view.isZoomed ? transform.coveredHeight : fit.contentHeight)
+            picture.pixels.withUnsafeMutableBufferPointer { pixels in
+                for y in 0..<height {
+                    for x in (y * picture.width)..<(y * picture.width + width) { pixels[x] = table[Int(pixels[x])] }
+                }
+            }
         }
         if blitter.mode == .sixel {
             recordSixelPicture(picture, image: image, fit: fit, transform: transform, view: view,
