@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // libpng behind a C shim: libpng reports errors by longjmp, which Swift
@@ -26,11 +27,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "Dataset", dependencies: ["CPNG"]),
+        // Text from files that leaves usreview: shown on a terminal (escaped) or written
+        // to CSV (RFC 4180 through CSV.swift, formulas neutralised). Below every target
+        // that prints or writes CSV, so there is one place for both.
+        .target(name: "UntrustedText", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "Dataset", dependencies: ["CPNG", "UntrustedText"]),
         .target(name: "Enhancer", dependencies: ["Dataset", "COpenBLAS"]),
         .target(name: "Statistics"),
-        .target(name: "Metrics", dependencies: ["Dataset", "Enhancer", "Statistics"]),
-        .target(name: "TerminalGraphics", dependencies: ["Dataset"]),
+        .target(name: "Metrics", dependencies: ["Dataset", "Enhancer", "Statistics", "UntrustedText"]),
+        .target(name: "TerminalGraphics", dependencies: ["Dataset", "UntrustedText"]),
         // ncursesw behind a module map; the shim is the only file that includes curses.
         .systemLibrary(
             name: "CNcursesw",
@@ -42,7 +47,7 @@ let package = Package(
         .target(
             name: "ReviewTUI",
             dependencies: [
-                "Dataset", "Enhancer", "Metrics", "TerminalGraphics", "CNcursesw", "ReaderStudy",
+                "Dataset", "Enhancer", "Metrics", "TerminalGraphics", "CNcursesw", "ReaderStudy", "UntrustedText",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
@@ -58,7 +63,7 @@ let package = Package(
         .target(
             name: "ReaderStudy",
             dependencies: [
-                "Dataset", "Statistics", "CLibpq",
+                "Dataset", "Statistics", "CLibpq", "UntrustedText",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -67,7 +72,7 @@ let package = Package(
             name: "usreview",
             dependencies: [
                 "Dataset", "Metrics", "Enhancer", "Statistics", "TerminalGraphics", "ReaderStudy",
-                "ReviewTUI",
+                "ReviewTUI", "UntrustedText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,12 +86,13 @@ let package = Package(
             dependencies: ["Enhancer", "Dataset"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "ReviewTUITests", dependencies: ["ReviewTUI", "Dataset", "TerminalGraphics", "ReaderStudy"]),
+        .testTarget(name: "ReviewTUITests", dependencies: ["ReviewTUI", "Dataset", "TerminalGraphics", "ReaderStudy", "UntrustedText"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Dataset"]),
         .testTarget(
             name: "ReaderStudyTests",
             dependencies: ["ReaderStudy", "Dataset", "Statistics", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "UntrustedTextTests", dependencies: ["UntrustedText"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "MetricsTests",

@@ -1,4 +1,5 @@
 import Foundation
+import UntrustedText
 
 /// The assignment of training cases to train / validation / test.
 ///
@@ -65,17 +66,30 @@ public struct SplitPlan: Equatable, Sendable {
         try AtomicFile.write(try encoder.encode(file), to: url)
     }
 
+    /// `id,split` records through `CSVTable` (RFC 4180; the `'` usreview's writers put
+    /// before formula-like text is taken off). A case listed twice is an error naming
+    /// both lines, even with the same split: the file's author meant one of them.
     private static func parseCSV(_ data: Data, url: URL) throws -> SplitPlan {
+        let records: [CSVRecord]
+        do { records = try CSVTable.parse(String(decoding: data, as: UTF8.self)) } catch {
+            throw DatasetError.badSplitFile(path: url.path, reason: error.description)
+        }
         var assignments: [String: Split] = [:]
-        let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
-        for (number, line) in lines.enumerated() {
-            let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            if fields.isEmpty || fields[0].isEmpty || fields[0].hasPrefix("#") { continue }
-            if number == 0, fields.first?.lowercased() == "id" { continue }
+        var firstLine: [String: (line: Int, split: String)] = [:]
+        for (index, record) in records.enumerated() {
+            let fields = record.fields.map { CSVTable.restored($0).trimmingCharacters(in: .whitespaces) }
+            if fields[0].isEmpty || fields[0].hasPrefix("#") { continue }
+            if index == 0, fields[0].lowercased() == "id" { continue }
             guard fields.count == 2, let split = Split(userText: fields[1]) else {
-                throw DatasetError.badSplitFile(path: url.path,
-                                                reason: "line \(number + 1): expected 'ID,train|validation|test', got '\(line)'")
+                throw DatasetError.badSplitFile(path: url.path, reason: "line \(record.line): expected 'ID,train|validation|test', "
+                                                + "got '\(record.fields.joined(separator: ","))'")
             }
+            if let earlier = firstLine[fields[0]] {
+                throw DatasetError.badSplitFile(path: url.path, reason: "case \(fields[0]) is listed twice, on line "
+                                                + "\(earlier.line) (\(earlier.split)) and line \(record.line) (\(fields[1])); "
+                                                + "keep one line per case")
+            }
+            firstLine[fields[0]] = (record.line, fields[1])
             assignments[fields[0]] = split
         }
         return SplitPlan(seed: nil, assignments: assignments)

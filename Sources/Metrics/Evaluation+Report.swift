@@ -1,4 +1,5 @@
 import Foundation
+import UntrustedText
 
 extension Evaluation {
     public func json() throws -> String {
@@ -9,17 +10,20 @@ extension Evaluation {
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    /// One row per case: id, organ, split, then low_* and enhanced_* metrics.
+    /// One row per case: id, organ, split (text, neutralised against formulas), then
+    /// low_* and enhanced_* metrics (numbers, written as they are: LNCC may be negative).
+    /// RFC 4180 through `CSVTable`, LF line ends.
     public func csv() -> String {
-        var lines = ["id,organ,split," + MetricName.allCases.map { "low_\($0.rawValue)" }.joined(separator: ",")
-            + "," + MetricName.allCases.map { "enhanced_\($0.rawValue)" }.joined(separator: ",")]
-        for result in cases {
-            let low = MetricName.allCases.map { Self.cell($0.value(of: result.low)) }
-            let enhanced = MetricName.allCases.map { metric in Self.cell(result.enhanced.flatMap(metric.value(of:))) }
-            lines.append(([result.id, result.organ.rawValue, result.split?.rawValue ?? ""] + low + enhanced)
-                .joined(separator: ","))
+        let header = ["id", "organ", "split"] + MetricName.allCases.map { "low_\($0.rawValue)" }
+            + MetricName.allCases.map { "enhanced_\($0.rawValue)" }
+        let rows: [[CSVCell]] = cases.map { result in
+            let low = MetricName.allCases.map { CSVCell.number(Self.cell($0.value(of: result.low))) }
+            let enhanced = MetricName.allCases.map { metric in
+                CSVCell.number(Self.cell(result.enhanced.flatMap(metric.value(of:))))
+            }
+            return [.text(result.id), .text(result.organ.rawValue), .text(result.split?.rawValue ?? "")] + low + enhanced
         }
-        return lines.joined(separator: "\n") + "\n"
+        return CSVTable.render(header: header, rows: rows, lineEnd: .lf)
     }
 
     /// The summary table a person reads: per group and metric, low and enhanced as

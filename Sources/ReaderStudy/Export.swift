@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import UntrustedText
 
 /// One answer as exported: long format, one row per answer.
 public struct ExportRow: Codable, Equatable, Sendable {
@@ -92,16 +93,7 @@ public enum StudyExport {
                 let label: String = row["panelLabel"]
                 let questionKey: String = row["questionKey"]
                 let value: String = row["value"]
-                var unblinded = value
-                switch kinds[questionKey] {
-                case .preference?:
-                    unblinded = panels[value]?.source.resultName ?? value
-                case .ranking?:
-                    unblinded = value.split(separator: ">").map { panels[String($0)]?.source.resultName ?? String($0) }
-                        .joined(separator: ">")
-                default:
-                    break
-                }
+                let unblinded = unblindedValue(value, kind: kinds[questionKey], panels: panels)
                 rows.append(ExportRow(
                     study: snapshot.study.name, reader: row["reader"], caseId: row["caseId"], organ: row["organ"],
                     lowDevice: row["lowDevice"], highDevice: row["highDevice"], split: (row["split"] as String?) ?? "",
@@ -115,23 +107,45 @@ public enum StudyExport {
         }
     }
 
-    /// RFC 4180: a header line, CRLF line ends, fields with a comma, quote or line
-    /// break quoted and quotes doubled; UTF-8; times in ISO 8601 UTC with milliseconds.
+    /// RFC 4180 through `CSVTable`: a header line, CRLF line ends, UTF-8; times in ISO
+    /// 8601 UTC with milliseconds. Text columns (`textColumns`) are neutralised against
+    /// spreadsheet formulas; numbers, times and booleans are written as they are.
     public static func csv(_ rows: [ExportRow]) -> String {
         let formatter = isoFormatter()
-        var out = ExportRow.CodingKeys.allCases.map(\.rawValue).joined(separator: ",") + "\r\n"
-        for row in rows {
-            let fields: [String] = [
-                row.study, row.reader, row.caseId, row.organ, row.lowDevice, row.highDevice, row.split, row.panelLabel,
-                row.model, String(row.panelPosition), row.question, row.value, row.valueUnblinded,
-                timestamp(row.startedAt, formatter), timestamp(row.submittedAt, formatter), String(row.durationMs),
-                row.isRepeat ? "true" : "false", row.isCalibration ? "true" : "false", String(row.revision),
-                row.isLatest ? "true" : "false",
+        let cells: [[CSVCell]] = rows.map { row in
+            [
+                .text(row.study), .text(row.reader), .text(row.caseId), .text(row.organ), .text(row.lowDevice),
+                .text(row.highDevice), .text(row.split), .text(row.panelLabel), .text(row.model),
+                .number(String(row.panelPosition)), .text(row.question), .text(row.value), .text(row.valueUnblinded),
+                .number(timestamp(row.startedAt, formatter)), .number(timestamp(row.submittedAt, formatter)),
+                .number(String(row.durationMs)), .number(row.isRepeat ? "true" : "false"),
+                .number(row.isCalibration ? "true" : "false"), .number(String(row.revision)),
+                .number(row.isLatest ? "true" : "false"),
             ]
-            out += fields.map(csvField).joined(separator: ",") + "\r\n"
         }
-        return out
+        return CSVTable.render(header: ExportRow.CodingKeys.allCases.map(\.rawValue), rows: cells)
     }
+
+    /// For preference and ranking, `value` with panel labels replaced by the names of
+    /// the images behind them; other answers as they are.
+    static func unblindedValue(_ value: String, kind: QuestionKind?, panels: [String: Panel]) -> String {
+        switch kind {
+        case .preference?:
+            return panels[value]?.source.resultName ?? value
+        case .ranking?:
+            return value.split(separator: ">").map { panels[String($0)]?.source.resultName ?? String($0) }
+                .joined(separator: ">")
+        default:
+            return value
+        }
+    }
+
+    /// The export's columns that hold text (from readers, the study file or the dataset)
+    /// and are therefore neutralised on export and restored on import.
+    public static let textColumns: Set<String> = [
+        "study", "reader", "case_id", "organ", "low_device", "high_device", "split", "panel_label", "model",
+        "question", "value", "value_unblinded",
+    ]
 
     /// A JSON array of row objects with the CSV's column names; times as in the CSV.
     public static func json(_ rows: [ExportRow]) throws -> Data {
@@ -143,11 +157,6 @@ public enum StudyExport {
             try container.encode(timestamp(date, formatter))
         }
         return try encoder.encode(rows)
-    }
-
-    static func csvField(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// `date` to the nearest millisecond. The formatter truncates, and a stored

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import UntrustedText
 
 /// What an import stored.
 public struct ImportSummary: Equatable, Sendable {
@@ -16,6 +17,8 @@ public enum StudyImportError: Error, Equatable, Sendable, CustomStringConvertibl
     case badHeader(path: String, expected: String)
     /// `row` counts data rows from 1 (the header is row 0); `line` is the file's line.
     case badRow(path: String, row: Int, line: Int, reason: String)
+    /// One field disagrees with the study: `column` is the header's name for it.
+    case badField(path: String, row: Int, line: Int, column: String, reason: String)
 
     public var description: String {
         switch self {
@@ -25,6 +28,9 @@ public enum StudyImportError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(path) is not a usreview answer export: the first line must be the header \(expected). Nothing was imported."
         case let .badRow(path, row, line, reason):
             return "\(path), row \(row) (line \(line)): \(reason). Nothing was imported; correct the row and import again."
+        case let .badField(path, row, line, column, reason):
+            return "\(path), row \(row) (line \(line)), column \(column): \(reason). "
+                + "Nothing was imported; correct the row and import again."
         }
     }
 }
@@ -32,18 +38,23 @@ public enum StudyImportError: Error, Equatable, Sendable, CustomStringConvertibl
 /// Reads answers in `StudyExport`'s own CSV format (answers collected on paper or in
 /// another tool, or a restore) into an existing study whose readers have enrolled.
 ///
-/// Every row is checked before anything is written — the study, a known reader, a case
-/// of the study that reader was shown (first showing or repeat as the row says), a
-/// question of the study, a panel of that showing with the model the row names, a valid
-/// value, ISO 8601 times, whole numbers — and the rows of one answer set must agree on
-/// its times. The first bad row stops the import, named by its number and the reason.
+/// Every row is checked before anything is written, every column against the study —
+/// the study, a known reader, a case of the study that reader was shown (first showing
+/// or repeat as the row says) with the organ, devices and split the study holds for it,
+/// calibration as the showing is, a question of the study, a panel of that showing with
+/// the model and position the row names, a valid value and its unblinded form, ISO 8601
+/// times, whole numbers — and the rows of one answer set must agree on its times. Text
+/// cells lose the `'` the export puts before formula-like text. The first bad row stops the import, named by its number and the reason.
 /// All answer sets are stored in one transaction. An answer set already present (same
 /// showing, revision and submit time) is skipped, so importing a file twice changes
 /// nothing; the same revision with another time is an error.
 public enum StudyImport {
     public static func importCSV(_ text: String, into store: StudyStore, study name: String,
                                  source path: String = "(input)") throws -> ImportSummary {
-        let records = try parseCSV(text, path: path)
+        let records: [CSVRecord]
+        do { records = try CSVTable.parse(text) } catch {
+            throw StudyImportError.unreadable(path: path, reason: error.description)
+        }
         let header = StudyExportColumns.names
         guard let first = records.first, first.fields == header else {
             throw StudyImportError.badHeader(path: path, expected: header.joined(separator: ","))
@@ -82,14 +93,27 @@ public enum StudyImport {
             func bad(_ reason: String) -> StudyImportError {
                 .badRow(path: path, row: rowNumber, line: record.line, reason: reason)
             }
-            let f = record.fields
-            guard f.count == header.count else {
-                throw bad("it has \(f.count) fields, the export has \(header.count)")
+            guard record.fields.count == header.count else {
+                throw bad("it has \(record.fields.count) fields, the export has \(header.count)")
+            }
+            let f = zip(header, record.fields).map { StudyExport.textColumns.contains($0) ? CSVTable.restored($1) : $1 }
+            func badField(_ column: String, _ reason: String) -> StudyImportError {
+                .badField(path: path, row: rowNumber, line: record.line, column: column, reason: reason)
+            }
+            /// A column that must hold what the study holds.
+            func expect(_ index: Int, _ expected: String, _ what: String) throws {
+                guard f[index] == expected else {
+                    throw badField(header[index], "'\(f[index])' but the study has '\(expected)' as \(what)")
+                }
             }
             let (study, reader, caseId, label, model, question, value) = (f[0], f[1], f[2], f[7], f[8], f[10], f[11])
             guard study == name else { throw bad("it belongs to study '\(study)', not '\(name)'") }
             guard let readerId = readers[reader] else { throw bad("unknown reader '\(reader)' (readers must have enrolled in the study)") }
             guard let studyCase = casesByID[caseId] else { throw bad("unknown case '\(caseId)' (not a case of the study)") }
+            try expect(3, studyCase.organ.rawValue, "the organ of case \(caseId)")
+            try expect(4, studyCase.lowDevice, "the low-quality device of case \(caseId)")
+            try expect(5, studyCase.highDevice, "the high-quality device of case \(caseId)")
+            try expect(6, studyCase.split?.rawValue ?? "", "the split of case \(caseId)")
             guard let definition = questions[question] else {
                 throw bad("unknown question '\(question)' (questions: \(snapshot.questions.map(\.key).joined(separator: ", ")))")
             }
@@ -101,7 +125,7 @@ public enum StudyImport {
                 }
             }
             let isRepeat = try flag(f[16], "is_repeat")
-            _ = try flag(f[17], "is_calibration")
+            let isCalibration = try flag(f[17], "is_calibration")
             _ = try flag(f[19], "is_latest")
             guard let revision = Int(f[18]), revision >= 1 else { throw bad("revision must be a whole number from 1, not '\(f[18])'") }
             guard let duration = Int64(f[15]), duration >= 0 else { throw bad("duration_ms must be a whole number, not '\(f[15])'") }
@@ -110,6 +134,10 @@ public enum StudyImport {
             guard let presentation = presentations[readerId]?.first(where: { $0.studyCaseId == studyCase.id && $0.isRepeat == isRepeat })
             else {
                 throw bad("reader '\(reader)' was never shown case \(caseId)\(isRepeat ? " a second time" : "")")
+            }
+            guard isCalibration == presentation.isCalibration else {
+                throw badField("is_calibration", "'\(f[17])' but this showing of case \(caseId) is "
+                               + (presentation.isCalibration ? "a calibration case" : "not a calibration case"))
             }
             let panels: [Panel]
             if let cached = panelCache[presentation.id!] {
@@ -121,6 +149,8 @@ public enum StudyImport {
             let candidates = panels.filter { !$0.isReference }.map(\.label)
             if definition.perCase {
                 guard label.isEmpty else { throw bad("question '\(question)' is about the whole case; panel_label must be empty") }
+                try expect(8, "", "the model of an answer about the whole case")
+                try expect(9, "0", "the panel position of an answer about the whole case")
             } else {
                 guard let panel = panels.first(where: { $0.label == label && !$0.isReference }) else {
                     throw bad("unknown panel '\(label)' (panels of this showing: \(candidates.joined(separator: ", ")))")
@@ -129,12 +159,19 @@ public enum StudyImport {
                 guard panel.source.resultName == model else {
                     throw bad("panel \(label) of this showing is \(panel.source.resultName), not \(model)")
                 }
+                try expect(9, String(panel.position), "the position of panel \(label) in this showing")
             }
             let canonical: String
             do {
                 canonical = try definition.validated(value, candidates: candidates)
             } catch let error as AnswerError {
                 throw bad(error.description)
+            }
+            let byLabel = Dictionary(panels.map { ($0.label, $0) }, uniquingKeysWith: { first, _ in first })
+            // As the export writes it (from the stored, canonical value), or as the file spells the value.
+            let unblinded = StudyExport.unblindedValue(canonical, kind: definition.kind, panels: byLabel)
+            if f[12] != StudyExport.unblindedValue(value, kind: definition.kind, panels: byLabel) {
+                try expect(12, unblinded, "the unblinded form of '\(value)' in this showing")
             }
             let key = "\(presentation.id!)|\(revision)"
             if let index = groupIndex[key] {
@@ -198,53 +235,6 @@ public enum StudyImport {
             throw StudyImportError.unreadable(path: url.path, reason: error.localizedDescription)
         }
         return try importCSV(text, into: store, study: name, source: url.path)
-    }
-
-    struct Record {
-        var fields: [String]
-        /// The line the record starts on (1-based).
-        var line: Int
-    }
-
-    /// RFC 4180 records (CRLF or LF line ends; quoted fields may hold line breaks).
-    static func parseCSV(_ text: String, path: String) throws -> [Record] {
-        var records: [Record] = []
-        var fields: [String] = []
-        var field = ""
-        var quoted = false, wasQuoted = false
-        var line = 1, recordLine = 1
-        var characters = Array(text.unicodeScalars.map(Character.init))[...]
-        func endRecord() {
-            fields.append(field)
-            if !(fields.count == 1 && fields[0].isEmpty && !wasQuoted) { records.append(Record(fields: fields, line: recordLine)) }
-            fields = []; field = ""; wasQuoted = false
-        }
-        while let c = characters.popFirst() {
-            if quoted {
-                if c == "\"" {
-                    if characters.first == "\"" { field.append("\""); characters.removeFirst() } else { quoted = false }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.append(c)
-                }
-            } else if c == "\"" && field.isEmpty {
-                quoted = true; wasQuoted = true
-            } else if c == "," {
-                fields.append(field); field = ""
-            } else if c == "\r" && characters.first == "\n" {
-                characters.removeFirst(); endRecord(); line += 1; recordLine = line
-            } else if c == "\n" {
-                endRecord(); line += 1; recordLine = line
-            } else {
-                field.append(c)
-            }
-        }
-        if quoted {
-            throw StudyImportError.badRow(path: path, row: max(records.count, 1), line: recordLine,
-                                          reason: "a quoted field is never closed")
-        }
-        if !field.isEmpty || !fields.isEmpty { endRecord() }
-        return records
     }
 }
 

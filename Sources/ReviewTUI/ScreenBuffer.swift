@@ -1,3 +1,5 @@
+import UntrustedText
+
 /// The parts of the interface a theme colours. The image is never among them.
 public enum ChromeRole: Int, CaseIterable, Sendable {
     case text = 1, dim, heading, label, selection, statusBar, warning, error, hint
@@ -47,12 +49,14 @@ public struct ScreenBuffer: Equatable, Sendable {
     }
 
     /// Writes `text` from (`column`, `row`), clipped to `width` cells (default: to the
-    /// edge); one cell per scalar, so views use single-width characters only.
+    /// edge); one cell per scalar, so views use single-width characters only. Every
+    /// string the app shows passes here, so outside text in it (file, device and reader
+    /// names, comments, labels) is escaped once, here (`TerminalText`).
     public mutating func text(_ text: String, column: Int, row: Int, role: ChromeRole = .text, width: Int? = nil) {
         guard row >= 0, row < rows else { return }
         let limit = min(columns, column + (width ?? columns))
         var x = column
-        for scalar in text.unicodeScalars {
+        for scalar in TerminalText.sanitized(text).unicodeScalars {
             guard x < limit else { break }
             if x >= 0 { self[x, row] = ScreenCell(scalar, .chrome(role)) }
             x += 1

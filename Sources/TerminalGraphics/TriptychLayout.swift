@@ -1,3 +1,4 @@
+import UntrustedText
 import Dataset
 
 /// A rectangle of character cells; zero-based, relative to the top-left of the frame.
@@ -136,8 +137,10 @@ public struct TriptychLayout: Equatable, Sendable {
             (scale, zoomInEffect) = (0, nil)  // not even one cell: labels only
         }
 
-        func label(_ index: Int) -> String { index < labels.count ? labels[index] : "" }
-        func sublabel(_ index: Int) -> String { index < sublabels.count ? sublabels[index] : "" }
+        // Labels may be outside text (file or device names, `show --labels`): escaped
+        // before they are measured and cut, so what is printed is what was fitted.
+        func label(_ index: Int) -> String { index < labels.count ? TerminalText.sanitized(labels[index]) : "" }
+        func sublabel(_ index: Int) -> String { index < sublabels.count ? TerminalText.sanitized(sublabels[index]) : "" }
         func fitOrEmpty(_ index: Int) -> ImageFit { scale > 0 ? fits(imageSizes[index], scale) : .empty }
 
         var panels = [PanelPlacement]()

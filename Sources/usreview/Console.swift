@@ -1,8 +1,39 @@
 import Foundation
+import UntrustedText
+
+// Every line usreview prints goes through one of these, so outside text in it — file
+// and device names, reader names, comments, config values — reaches the terminal only
+// as `TerminalText` shows it (controls and bidi overrides escaped).
 
 /// Messages for the person at the terminal go to stderr, so stdout stays data.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.sanitized(message, keepingLineBreaks: true) + "\n").utf8))
+}
+
+/// Text for the person on stdout, with a line break after it (or `terminator`).
+func printText(_ text: String, terminator: String = "\n") {
+    print(TerminalText.sanitized(text, keepingLineBreaks: true), terminator: terminator)
+}
+
+/// JSON on stdout: the same JSON value, with what a terminal would act on as \u escapes.
+func printJSON(_ json: String) {
+    print(TerminalText.jsonSafe(json))
+}
+
+/// JSON bytes on stdout, as `printJSON`, without adding a line break.
+func printJSON(_ data: Data) {
+    FileHandle.standardOutput.write(Data(TerminalText.jsonSafe(String(decoding: data, as: UTF8.self)).utf8))
+}
+
+/// A document on stdout (a CSV): exact into a pipe or file, which is where data goes;
+/// escaped when stdout is a terminal, where a person reads it.
+func printDocument(_ data: Data) {
+    if isatty(STDOUT_FILENO) != 0 {
+        FileHandle.standardOutput.write(Data(TerminalText.sanitized(String(decoding: data, as: UTF8.self),
+                                                                    keepingLineBreaks: true).utf8))
+    } else {
+        FileHandle.standardOutput.write(data)
+    }
 }
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct USReview: ParsableCommand {
@@ -13,4 +14,23 @@ struct USReview: ParsableCommand {
                       Show.self, BenchIndex.self, BenchGenerator.self, BenchSixel.self, BenchUI.self, Study.self, Read.self, Config.self],
         defaultSubcommand: Review.self
     )
+
+    /// ArgumentParser's own main, except that an error's message — which quotes file
+    /// names, arguments and file contents — reaches stderr through `printError`, escaped.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                // Help and version: the program's own text, on stdout.
+                if !message.isEmpty { print(message) }
+            } else if !message.isEmpty {
+                printError(message)
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

@@ -83,6 +83,25 @@ final class SplitPlanTests: XCTestCase {
         }
     }
 
+    /// A case listed twice — in two splits, or twice in one — is an error that names the
+    /// file and both lines, whether the lines are counted plainly or across quoted breaks.
+    func testACaseListedTwiceIsAnErrorNamingBothLines() throws {
+        let csv = try makeTemporaryFolder(self).appendingPathComponent("split.csv")
+        try Data("id,split\n0001,train\n0002,test\n\n0001,test\n".utf8).write(to: csv)
+        XCTAssertThrowsError(try SplitPlan.read(csv)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains(csv.path), text)
+            XCTAssertTrue(text.contains("case 0001 is listed twice, on line 2 (train) and line 5 (test)"), text)
+        }
+        try Data("id,split\r\n\"0003\",\"val\"\r\n0003,val\r\n".utf8).write(to: csv)
+        XCTAssertThrowsError(try SplitPlan.read(csv)) { error in
+            XCTAssertTrue("\(error)".contains("line 2 (val) and line 3 (val)"), "\(error)")
+        }
+        // Distinct cases, quoted fields, CRLF and a byte-order mark read as before.
+        try Data("\u{FEFF}id,split\r\n\"0001\",train\r\n0002,\"test\"\r\n".utf8).write(to: csv)
+        XCTAssertEqual(try SplitPlan.read(csv).assignments, ["0001": .train, "0002": .test])
+    }
+
     func testJSONRoundTrip() throws {
         let url = try makeTemporaryFolder(self).appendingPathComponent("s.json")
         let plan = SplitPlan.stratified(allCases, seed: 9)

@@ -1,6 +1,7 @@
 import Foundation
 @testable import ReviewTUI
 import Testing
+import UntrustedText
 
 /// One test per kind of error in a theme or `config.toml`, read through TOMLKit: each
 /// message names the file, and the line (syntax errors: TOMLKit's line and column) or the
@@ -129,15 +130,15 @@ import Testing
     }
 
     @Test func controlCharactersAreShownEscaped() throws {
-        #expect(escapingControlCharacters("a\u{1B}[31mb\u{07}\u{9B}c\td\n") == "a\\e[31mb\\u{7}\\u{9b}c\\td\\n")
-        #expect(escapingControlCharacters("plain ü → ok") == "plain ü → ok")
+        #expect(TerminalText.sanitized("a\u{1B}[31mb\u{07}\u{9B}c\td\n") == "a\\e[31mb\\u{07}\\u{9B}c\\td\\n")
+        #expect(TerminalText.sanitized("plain ü → ok") == "plain ü → ok")
         // A value with ESC (written as a TOML escape) is refused; the message shows it escaped.
         do {
             _ = try ConfigFile.parse("dataset = \"/d/\\u001b]0;owned\\u0007\"\n", path: "/c/config.toml")
             Issue.record("expected an error")
         } catch {
             #expect(error.key == "dataset" && error.line == 1)
-            #expect(error.description.contains("\"/d/\\e]0;owned\\u{7}\" contains a control character"), "\(error)")
+            #expect(error.description.contains("\"/d/\\e]0;owned\\u{07}\" contains a control character"), "\(error)")
             #expect(!error.description.unicodeScalars.contains { $0.value < 0x20 })
         }
         #expect(throws: ConfigError.self) { try ConfigFile.parse("models = [\"/m/\\u009b2J\"]\n", path: "/c/config.toml") }

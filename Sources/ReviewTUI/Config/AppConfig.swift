@@ -1,4 +1,5 @@
 import Foundation
+import UntrustedText
 
 /// A bad config file: names the file, the line (0: none, as for an unreadable file),
 /// the key path and what is wrong. Control characters from the file are shown escaped.
@@ -8,7 +9,7 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public let key: String?
     public let reason: String
     public var description: String {
-        escapingControlCharacters("config \(path)\(line > 0 ? ", line \(line)" : "")\(key.map { ", key '\($0)'" } ?? ""): \(reason)")
+        TerminalText.sanitized("config \(path)\(line > 0 ? ", line \(line)" : "")\(key.map { ", key '\($0)'" } ?? ""): \(reason)")
     }
 }
 
@@ -154,11 +155,11 @@ public struct ConfigFile: Equatable, Sendable {
         // A few warnings by line; finding a line takes a few parses, so not for thousands.
         let shown = unknown.prefix(maxUnknownKeyWarnings).map { (document.line(of: $0), $0) }.sorted { $0.0 < $1.0 }
         for (line, entry) in shown {
-            file.warnings.append(escapingControlCharacters(
+            file.warnings.append(TerminalText.sanitized(
                 "config \(path), line \(line): unknown key '\(entry.dottedKey)' ignored (known: \(keys.joined(separator: ", ")))"))
         }
         if unknown.count > shown.count {
-            file.warnings.append(escapingControlCharacters("config \(path): \(unknown.count - shown.count) more unknown keys ignored"))
+            file.warnings.append(TerminalText.sanitized("config \(path): \(unknown.count - shown.count) more unknown keys ignored"))
         }
         return file
     }
@@ -201,6 +202,7 @@ public struct EffectiveConfig: Equatable, Sendable {
 
     /// One line per setting: key, value, where it came from.
     public func report() -> String {
+        // Values come from the config file and flags: shown escaped, one line each.
         let rows: [(String, String, SettingSource)] = [
             ("theme", theme.value, theme.source),
             ("graphics", graphics.value, graphics.source),
@@ -209,15 +211,15 @@ public struct EffectiveConfig: Equatable, Sendable {
             ("models", models.value.isEmpty ? "(none)" : models.value.joined(separator: ", "), models.source),
             ("lncc_window", String(lnccWindow.value), lnccWindow.source),
             ("cache_size", String(cacheSize.value), cacheSize.source),
-        ]
+        ].map { ($0.0, TerminalText.sanitized($0.1), $0.2) }
         let width = rows.map(\.0.count).max() ?? 0
         let valueWidth = min(50, rows.map(\.1.count).max() ?? 0)
-        var lines = ["config file: \(configPath)"]
+        var lines = ["config file: \(TerminalText.sanitized(configPath))"]
         for (key, value, source) in rows {
             lines.append(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                 + value.padding(toLength: max(valueWidth, value.count), withPad: " ", startingAt: 0) + "  " + source.description)
         }
         // Flags and the file's path may carry control characters (the file's values may not).
-        return lines.map(escapingControlCharacters).joined(separator: "\n")
+        return lines.map { TerminalText.sanitized($0) }.joined(separator: "\n")
     }
 }

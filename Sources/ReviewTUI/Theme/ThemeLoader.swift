@@ -1,4 +1,5 @@
 import Foundation
+import UntrustedText
 
 /// Why a theme could not be used; the text names the file, the line and the key path.
 /// Control characters from the file or the name asked for are shown escaped.
@@ -7,7 +8,7 @@ public enum ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case malformed(path: String, line: Int, key: String?, reason: String)
 
-    public var description: String { escapingControlCharacters(text) }
+    public var description: String { TerminalText.sanitized(text) }
 
     private var text: String {
         switch self {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReviewTUI
+import UntrustedText
 
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,9 +23,9 @@ struct Config: ParsableCommand {
     func run() throws {
         let paths = AppPaths()
         let config = try effectiveConfig(flags: ConfigValues(theme: theme), paths: paths)
-        print(config.report())
-        // Paths come from flags and the environment: shown, never sent to the terminal raw.
-        func show(_ line: String) { print(escapingControlCharacters(line)) }
+        printText(config.report())
+        // Paths come from flags and the environment: shown escaped, one line each.
+        func show(_ line: String) { printText(TerminalText.sanitized(line)) }
         let folders = themeSearchFolders()
         let (resolved, error) = ThemeLoader.resolve(config.theme.value, folders: folders)
         show("theme file:  \(resolved.path ?? "(built-in \(Theme.defaultName))")")

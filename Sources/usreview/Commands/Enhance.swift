@@ -86,7 +86,7 @@ struct Enhance: ParsableCommand {
             bar.update(done + 1, names.count)
         }
         bar.finish()
-        print("enhanced \(names.count - failures.count) of \(names.count) images into \(target.path)")
+        printText("enhanced \(names.count - failures.count) of \(names.count) images into \(target.path)")
         if !failures.isEmpty {
             failures.forEach { printError("error: \($0)") }
             throw ExitCode(1)

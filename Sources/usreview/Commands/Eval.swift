@@ -66,7 +66,7 @@ struct Eval: ParsableCommand {
                                             scorer: PairScorer(lnccWindow: lnccWindow, lpips: lpips)) { bar.update($0, $1) }
         bar.finish()
         if let csv { try AtomicFile.write(Data(evaluation.csv().utf8), to: URL(fileURLWithPath: csv)) }
-        print(json ? try evaluation.json() : evaluation.text())
+        if json { printJSON(try evaluation.json()) } else { printText(evaluation.text()) }
         // The others are scored and printed; the exit status says the run is incomplete.
         if !evaluation.failures.isEmpty {
             evaluation.failures.forEach { printError("error: \($0)") }

@@ -26,6 +26,6 @@ struct Index: ParsableCommand {
     func run() throws {
         let (index, source) = try dataset.load(URL(fileURLWithPath: dir))
         let report = IndexReport(index, splitSource: source)
-        print(json ? try report.json() : report.text())
+        if json { printJSON(try report.json()) } else { printText(report.text()) }
     }
 }

@@ -35,11 +35,11 @@ struct MetricsCommand: ParsableCommand {
         let scores = try PairScorer(lnccWindow: lnccWindow, lpips: lpips)
             .score(try PNGCodec.read(URL(fileURLWithPath: image)), against: try PNGCodec.read(URL(fileURLWithPath: reference)))
         if json {
-            print(try MetricsJSON(scores: scores, lnccWindow: lnccWindow).encoded())
+            printJSON(try MetricsJSON(scores: scores, lnccWindow: lnccWindow).encoded())
         } else {
-            print(String(format: "SSIM  %.6f\nPSNR  %.4f dB\nLNCC  %.6f (%dx%d)", scores.ssim, scores.psnr, scores.lncc,
+            printText(String(format: "SSIM  %.6f\nPSNR  %.4f dB\nLNCC  %.6f (%dx%d)", scores.ssim, scores.psnr, scores.lncc,
                          lnccWindow, lnccWindow))
-            print(scores.lpips.map { String(format: "LPIPS %.6f", $0) } ?? "LPIPS unavailable: \(LPIPS.installHint)")
+            printText(scores.lpips.map { String(format: "LPIPS %.6f", $0) } ?? "LPIPS unavailable: \(LPIPS.installHint)")
         }
     }
 }

@@ -57,7 +57,7 @@ struct Read: ParsableCommand {
             } else {
                 line += "; every case answered."
             }
-            print(line)
+            printText(line)
             return
         }
         StudyReviewApp(session: session, threads: threads, graphics: graphics).run()

@@ -68,7 +68,7 @@ struct Review: ParsableCommand {
         // Opened before the terminal check, so a missing or blinded study is refused either way.
         let ratings = try study.map { try StudyRatingsSource(url: studyDatabase.url, study: $0, reader: reader) }
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
-            print(IndexReport(index, splitSource: source).text())
+            printText(IndexReport(index, splitSource: source).text())
             return
         }
         let name = dataset == nil ? "demo dataset" : folder.standardizedFileURL.lastPathComponent

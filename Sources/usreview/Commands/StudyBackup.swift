@@ -25,6 +25,6 @@ struct StudyBackupCommand: ParsableCommand {
         let store = try database.open(readOnly: true)
         _ = try store.study(named: study)
         try store.backup(to: URL(fileURLWithPath: (out as NSString).expandingTildeInPath))
-        print("Backed up \(database.url.path) to \(out).")
+        printText("Backed up \(database.url.path) to \(out).")
     }
 }

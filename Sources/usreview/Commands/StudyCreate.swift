@@ -107,7 +107,7 @@ struct StudyCreateCommand: ParsableCommand {
         let snapshot = try store.createStudy(definition, cases: cases, calibration: calibrationInOrder)
         let organs = Dictionary(grouping: snapshot.cases.filter { !$0.isCalibration }, by: \.organ)
             .sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value.count)" }.joined(separator: ", ")
-        print("Created study \(definition.name) in \(store.url.path): \(cases.count) cases (\(organs)), "
+        printText("Created study \(definition.name) in \(store.url.path): \(cases.count) cases (\(organs)), "
               + "\(calibration.count) calibration, \(definition.models.count) model(s), \(definition.mode.rawValue), "
               + "\(definition.questions.count) questions, seed \(definition.seed).")
     }

@@ -42,8 +42,10 @@ struct StudyExportCommand: ParsableCommand {
         if let out {
             try AtomicFile.write(data, to: URL(fileURLWithPath: out))
             printError("Wrote \(rows.count) answers to \(out).")
+        } else if format == .csv {
+            printDocument(data)
         } else {
-            FileHandle.standardOutput.write(data)
+            printJSON(data)
         }
     }
 }

@@ -26,7 +26,7 @@ struct StudyImportCommand: ParsableCommand {
         let store = try database.open()
         let summary = try StudyImport.importFile(URL(fileURLWithPath: file), into: store, study: study)
         try store.close()
-        print("Imported \(summary.answers) answers in \(summary.submissions) answer sets "
+        printText("Imported \(summary.answers) answers in \(summary.submissions) answer sets "
               + "(\(summary.alreadyPresent) already present).")
     }
 }

@@ -32,7 +32,7 @@ struct StudyMergeCommand: ParsableCommand {
         let summary = try StudyStore.merge(from: files.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) },
                                            into: URL(fileURLWithPath: (into as NSString).expandingTildeInPath),
                                            options: StudyStore.Options(createFolder: createFolders))
-        print("Merged: \(summary.studiesAdded) studies, \(summary.readersAdded) readers and "
+        printText("Merged: \(summary.studiesAdded) studies, \(summary.readersAdded) readers and "
               + "\(summary.submissionsAdded) answer sets added; \(summary.submissionsAlreadyPresent) already present.")
     }
 }

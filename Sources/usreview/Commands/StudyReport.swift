@@ -38,8 +38,10 @@ struct StudyReportCommand: ParsableCommand {
         if let out {
             try AtomicFile.write(data, to: URL(fileURLWithPath: out))
             printError("Wrote the report of \(study) to \(out).")
+        } else if format == .md {
+            printText(report.markdown(), terminator: "")
         } else {
-            FileHandle.standardOutput.write(data)
+            printJSON(data)
         }
     }
 }

@@ -40,7 +40,7 @@ struct StudySimulateReaderCommand: ParsableCommand {
             let submission = try session.submit()
             submitted += 1
             let line = "submitted \(submitted) position \(current.position) case \(current.studyCase.caseId) revision \(submission.revision)\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+            printText(String(line.dropLast()))
             if pauseMs > 0 { usleep(UInt32(pauseMs) * 1000) }
         }
     }

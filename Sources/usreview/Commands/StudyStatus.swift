@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReaderStudy
+import UntrustedText
 
 struct StudyStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +17,7 @@ struct StudyStatusCommand: ParsableCommand {
 
     func run() throws {
         guard FileManager.default.fileExists(atPath: database.url.path) else {
-            print("No study database at \(database.url.path) yet; create a study with usreview study create.")
+            printText("No study database at \(database.url.path) yet; create a study with usreview study create.")
             return
         }
         let store: StudyStore
@@ -27,25 +28,27 @@ struct StudyStatusCommand: ParsableCommand {
         }
         guard let study else {
             let names = try store.studyNames()
-            print(names.isEmpty ? "No study in \(store.url.path) yet." : names.joined(separator: "\n"))
+            printText(names.isEmpty ? "No study in \(store.url.path) yet." : names.map { TerminalText.sanitized($0) }.joined(separator: "\n"))
             return
         }
         let status = try store.status(ofStudy: study)
         let main = status.caseCount - status.calibrationCount
-        print("Study \(status.study.name) (\(status.study.mode.rawValue)): \(main) cases + \(status.calibrationCount) calibration, "
+        printText("Study \(status.study.name) (\(status.study.mode.rawValue)): \(main) cases + \(status.calibrationCount) calibration, "
               + "models \(status.models.joined(separator: ", ")), seed \(status.study.seedValue)")
         guard !status.readers.isEmpty else {
-            print("No reader has started yet.")
+            printText("No reader has started yet.")
             return
         }
-        let width = max(6, status.readers.map(\.reader.count).max() ?? 6)
-        print("reader".padding(toLength: width, withPad: " ", startingAt: 0) + "  answered      %  revisions  last submit               state")
+        // Names as shown (escaped), so the columns line up with what the terminal prints.
+        let names = status.readers.map { TerminalText.sanitized($0.reader) }
+        let width = max(6, names.map(\.count).max() ?? 6)
+        printText("reader".padding(toLength: width, withPad: " ", startingAt: 0) + "  answered      %  revisions  last submit               state")
         let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
-        for reader in status.readers {
+        for (reader, name) in zip(status.readers, names) {
             let percent = reader.total == 0 ? 0 : 100 * reader.answered / reader.total
             let progress = "\(reader.answered)/\(reader.total)"
             let last = reader.lastSubmittedAt.map { format.format($0) } ?? "—"
-            print(reader.reader.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+            printText(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                   + progress.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%4d", percent) + "  "
                   + String(format: "%9d", reader.revisions) + "  " + last.padding(toLength: 24, withPad: " ", startingAt: 0)
                   + (reader.finalisedAt != nil ? "finalised" : reader.answered == reader.total ? "complete" : "reading"))

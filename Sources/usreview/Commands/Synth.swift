@@ -47,6 +47,6 @@ struct Synth: ParsableCommand {
         try PhantomDataset.write(to: folder, perOrgan: perOrgan, seed: seed) { done, total in bar.update(done, total) }
         bar.finish()
         let total = counts.values.reduce(0, +)
-        print("wrote \(total) pairs to \(folder.appendingPathComponent(DatasetIndex.trainingFolder).path)")
+        printText("wrote \(total) pairs to \(folder.appendingPathComponent(DatasetIndex.trainingFolder).path)")
     }
 }
