@@ -34,6 +34,7 @@ test: test-system-packages lpips-weights
 	scripts/with-postgres env USREVIEW_BINARY=$(CURDIR)/.build/debug/usreview $(SWIFT) test --skip-build
 	scripts/test-cli .build/debug/usreview
 	scripts/test-hostile .build/debug/usreview
+	scripts/test-untrusted-text .build/debug/usreview
 	scripts/test-tui .build/debug/usreview
 	scripts/test-tui-study .build/debug/usreview
 	scripts/test-study-files .build/debug/usreview

@@ -50,7 +50,7 @@ struct BenchGenerator: ParsableCommand {
         if json {
             print(#"{"model": "\#(generator.summary)", "size": \#(size), "threads": \#(threads), "runs": \#(times.count), "load_ms": \#(loadMilliseconds), "median_ms": \#(times[times.count / 2]), "min_ms": \#(times[0]), "peak_rss_mb": \#(peakMB), "weights_f32_mb": \#(weightsMB)}"#)
         } else {
-            print(generator.summary)
+            printText(generator.summary)
             print(String(format: "%dx%d, %d thread(s): load %.1f ms, forward median %.2f ms, min %.2f ms (%d runs)",
                          size, size, threads, loadMilliseconds, times[times.count / 2], times[0], times.count))
             print(String(format: "peak RSS %.1f MB (F32 weights %.1f MB; budget 1.5x weights + 100 MB = %.1f MB)",
@@ -76,7 +76,7 @@ struct BenchGenerator: ParsableCommand {
         let total = medians.reduce(0, +)
         print(String(format: "profile: median of %d runs per step; steps sum to %.2f ms", profiles.count, total))
         for (name, time) in zip(names, medians) {
-            print(String(format: "%8.3f ms %5.1f%%  ", time, 100 * time / total) + name)
+            printText(String(format: "%8.3f ms %5.1f%%  ", time, 100 * time / total) + name)
         }
         var byKind: [String: Double] = [:]
         for (name, time) in zip(names, medians) {
@@ -85,7 +85,7 @@ struct BenchGenerator: ParsableCommand {
         }
         print("by kind of step:")
         for (kind, time) in byKind.sorted(by: { $0.value > $1.value }) {
-            print(String(format: "%8.3f ms %5.1f%%  ", time, 100 * time / total) + kind)
+            printText(String(format: "%8.3f ms %5.1f%%  ", time, 100 * time / total) + kind)
         }
     }
 
