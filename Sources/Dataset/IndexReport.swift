@@ -1,4 +1,5 @@
 import Foundation
+import UntrustedText
 
 /// What `usreview index` prints: counts per organ, device pair and split, the
 /// warnings, and (in JSON) one object per case.
@@ -65,12 +66,15 @@ public struct IndexReport: Codable, Sendable {
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    /// A table for people: one row per organ, then the warnings.
+    /// A table for people: one row per organ, then the warnings. Folder, file and
+    /// device names are outside text: each is escaped on its own line
+    /// (`TerminalText`), before the columns are measured.
     public func text() -> String {
-        var lines = ["\(summary.root)  (\(summary.layout.rawValue) layout)"]
+        let shown = { (text: String) in TerminalText.sanitized(text) }
+        var lines = ["\(shown(summary.root))  (\(summary.layout.rawValue) layout)"]
         let header = ["organ", "devices (low → high)", "cases", "paired", "train", "val", "test"]
         var rows = summary.organs.map { row in
-            [row.organ.rawValue, "\(row.lowDevice) → \(row.highDevice)", "\(row.cases)", "\(row.paired)",
+            [row.organ.rawValue, "\(shown(row.lowDevice)) → \(shown(row.highDevice))", "\(row.cases)", "\(row.paired)",
              "\(row.train)", "\(row.validation)", "\(row.test)"]
         }
         func total(_ column: KeyPath<OrganRow, Int>) -> String { "\(summary.organs.reduce(0) { $0 + $1[keyPath: column] })" }
@@ -85,13 +89,13 @@ public struct IndexReport: Codable, Sendable {
         lines.append(format(header))
         lines += rows.map(format)
         if let file = summary.splitFile {
-            lines.append("split: \(file)\(summary.splitFileCreated ? " (new, 70/10/20 per organ)" : "")")
+            lines.append("split: \(shown(file))\(summary.splitFileCreated ? " (new, 70/10/20 per organ)" : "")")
         }
         let unsplit = summary.organs.reduce(0) { $0 + $1.unsplit }
         if unsplit > 0 { lines.append("\(unsplit) paired case(s) are in no split") }
         if !summary.warnings.isEmpty {
             lines.append("\(summary.warnings.count) warning(s):")
-            lines += summary.warnings.map { "  - \($0)" }
+            lines += summary.warnings.map { "  - \(shown($0))" }
         }
         return lines.joined(separator: "\n")
     }

@@ -29,7 +29,9 @@ extension Evaluation {
     /// The summary table a person reads: per group and metric, low and enhanced as
     /// mean ± sd, and the one-sided Wilcoxon p-value.
     public func text() -> String {
-        var lines = ["split: \(split)   model: \(model ?? "none (reference-low baseline only)")   cases: \(cases.count)"]
+        // The model's name and the failures (which name files) are outside text: escaped, one line each.
+        var lines = ["split: \(split)   model: \(model.map { TerminalText.sanitized($0) } ?? "none (reference-low baseline only)")"
+            + "   cases: \(cases.count)"]
         for group in summaries {
             lines.append("")
             lines.append("\(group.group) (\(group.metrics.first?.cases ?? 0) cases)")
@@ -53,7 +55,7 @@ extension Evaluation {
         if !failures.isEmpty {
             lines.append("")
             lines.append("\(failures.count) case(s) could not be scored:")
-            lines += failures.map { "  - \($0)" }
+            lines += failures.map { "  - \(TerminalText.sanitized($0))" }
         }
         return lines.joined(separator: "\n")
     }

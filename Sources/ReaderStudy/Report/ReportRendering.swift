@@ -1,4 +1,5 @@
 import Foundation
+import UntrustedText
 
 extension StudyReport {
     /// The report as JSON (sorted keys; undefined values are left out, with a `reason`).
@@ -10,11 +11,13 @@ extension StudyReport {
         return try encoder.encode(self)
     }
 
-    /// The report as Markdown, for people.
+    /// The report as Markdown, for people. Study, reader and model names are outside
+    /// text: escaped (`TerminalText`), so none breaks a line or reaches a terminal raw.
     public func markdown() -> String {
-        var out = "# Reader study report: \(study)\n\n"
-        out += "- Mode: \(mode)\n- Readers (\(readers.count)): \(readers.joined(separator: ", "))\n"
-        out += "- Rated images: \(sources.joined(separator: ", "))\n- Cases: \(cases)\n"
+        let shown = { (text: String) in TerminalText.sanitized(text) }
+        var out = "# Reader study report: \(shown(study))\n\n"
+        out += "- Mode: \(mode)\n- Readers (\(readers.count)): \(readers.map(shown).joined(separator: ", "))\n"
+        out += "- Rated images: \(sources.map(shown).joined(separator: ", "))\n- Cases: \(cases)\n"
         out += "- Comparator: \(comparator ?? "none"). \(comparatorNote)\n"
         out += "- Left out: \(excludedCalibrationAnswers) calibration answers; \(repeatAnswers) repeat answers "
             + "(used only for intra-reader agreement)\n\n"
@@ -61,12 +64,12 @@ extension StudyReport {
             if let intra = question.intraReader {
                 out += "Intra-reader agreement (quadratic-weighted κ, first showing vs repeat):\n\n"
                 for entry in intra.perReader + [intra.pooled] {
-                    out += "- \(entry.reader), \(entry.pairs) pairs: \(Self.estimate(entry.kappa))\n"
+                    out += "- \(shown(entry.reader)), \(entry.pairs) pairs: \(Self.estimate(entry.kappa))\n"
                 }
                 out += "\n"
             }
             for vgc in question.visualGrading {
-                let values = vgc.perReader.map { "\($0.reader) \(Self.estimate($0.value))" }
+                let values = vgc.perReader.map { "\(shown($0.reader)) \(Self.estimate($0.value))" }
                 out += "AUC_VGC \(vgc.source) vs \(vgc.comparator): \(values.joined(separator: "; "))\n\n"
             }
             for analysis in question.mrmc {
