@@ -11,13 +11,15 @@ func printError(_ message: String) {
 }
 
 /// Text for the person on stdout, with a line break after it (or `terminator`).
+/// Written at once, not buffered, so a reader of a pipe sees each line as it is made
+/// (`study simulate-reader` is killed mid-run by tests that count its lines).
 func printText(_ text: String, terminator: String = "\n") {
-    print(TerminalText.sanitized(text, keepingLineBreaks: true), terminator: terminator)
+    FileHandle.standardOutput.write(Data((TerminalText.sanitized(text, keepingLineBreaks: true) + terminator).utf8))
 }
 
 /// JSON on stdout: the same JSON value, with what a terminal would act on as \u escapes.
 func printJSON(_ json: String) {
-    print(TerminalText.jsonSafe(json))
+    FileHandle.standardOutput.write(Data((TerminalText.jsonSafe(json) + "\n").utf8))
 }
 
 /// JSON bytes on stdout, as `printJSON`, without adding a line break.

@@ -48,12 +48,12 @@ struct BenchGenerator: ParsableCommand {
         let weightsMB = Double(generator.weightBytesF32) / 1_048_576
         let threads = modelOptions.threads ?? ProcessInfo.processInfo.activeProcessorCount
         if json {
-            print(#"{"model": "\#(generator.summary)", "size": \#(size), "threads": \#(threads), "runs": \#(times.count), "load_ms": \#(loadMilliseconds), "median_ms": \#(times[times.count / 2]), "min_ms": \#(times[0]), "peak_rss_mb": \#(peakMB), "weights_f32_mb": \#(weightsMB)}"#)
+            printText(#"{"model": "\#(generator.summary)", "size": \#(size), "threads": \#(threads), "runs": \#(times.count), "load_ms": \#(loadMilliseconds), "median_ms": \#(times[times.count / 2]), "min_ms": \#(times[0]), "peak_rss_mb": \#(peakMB), "weights_f32_mb": \#(weightsMB)}"#)
         } else {
             printText(generator.summary)
-            print(String(format: "%dx%d, %d thread(s): load %.1f ms, forward median %.2f ms, min %.2f ms (%d runs)",
+            printText(String(format: "%dx%d, %d thread(s): load %.1f ms, forward median %.2f ms, min %.2f ms (%d runs)",
                          size, size, threads, loadMilliseconds, times[times.count / 2], times[0], times.count))
-            print(String(format: "peak RSS %.1f MB (F32 weights %.1f MB; budget 1.5x weights + 100 MB = %.1f MB)",
+            printText(String(format: "peak RSS %.1f MB (F32 weights %.1f MB; budget 1.5x weights + 100 MB = %.1f MB)",
                          peakMB, weightsMB, 1.5 * weightsMB + 100))
         }
         if profile { try printProfile(generator, input: input) }
@@ -74,7 +74,7 @@ struct BenchGenerator: ParsableCommand {
             return times[times.count / 2]
         }
         let total = medians.reduce(0, +)
-        print(String(format: "profile: median of %d runs per step; steps sum to %.2f ms", profiles.count, total))
+        printText(String(format: "profile: median of %d runs per step; steps sum to %.2f ms", profiles.count, total))
         for (name, time) in zip(names, medians) {
             printText(String(format: "%8.3f ms %5.1f%%  ", time, 100 * time / total) + name)
         }
@@ -83,7 +83,7 @@ struct BenchGenerator: ParsableCommand {
             let kind = name.split(separator: " ").dropFirst(4).joined(separator: " ")
             byKind[kind, default: 0] += time
         }
-        print("by kind of step:")
+        printText("by kind of step:")
         for (kind, time) in byKind.sorted(by: { $0.value > $1.value }) {
             printText(String(format: "%8.3f ms %5.1f%%  ", time, 100 * time / total) + kind)
         }
