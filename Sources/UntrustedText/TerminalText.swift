@@ -72,7 +72,7 @@ public enum TerminalText {
         case "\t": return "\\t"
         case "\n": return "\\n"
         case "\r": return "\\r"
-        default: return "\\u{" + hex(scalar.value, digits: 2) + "}"
+        default: return "\\u{" + hex(scalar.value, digits: 1) + "}"
         }
     }
 

@@ -13,7 +13,7 @@ final class ImportColumnsTests: XCTestCase {
         QuestionDefinition(key: "comment", prompt: "Comment", kind: .text, required: false, perCase: true),
     ]
     /// Reader names a spreadsheet would run or a terminal would act on.
-    private let readers = ["=cmd|' /C calc'!A0", "-R2", "@R3", "'R4", "+R5", "\u{1B}]0;pwned\u{07}R6"]
+    private let readers = ["=cmd|' /C calc'!A0", "-R2", "@R3", "'R4", "+R5", "\u{1B}]0;pwned\u{7}R6"]
     /// Comments that break naive CSV writers and readers.
     private let comments = [
         "=HYPERLINK(\"http://evil\",\"click\")", "a, b", "say \"hi\"", "two\nlines", "cr\ronly", "crlf\r\nend",

@@ -130,7 +130,7 @@ import UntrustedText
     }
 
     @Test func controlCharactersAreShownEscaped() throws {
-        #expect(TerminalText.sanitized("a\u{1B}[31mb\u{07}\u{9B}c\td\n") == "a\\e[31mb\\u{07}\\u{9B}c\\td\\n")
+        #expect(TerminalText.sanitized("a\u{1B}[31mb\u{7}\u{9B}c\td\n") == "a\\e[31mb\\u{7}\\u{9B}c\\td\\n")
         #expect(TerminalText.sanitized("plain ü → ok") == "plain ü → ok")
         // A value with ESC (written as a TOML escape) is refused; the message shows it escaped.
         do {
@@ -138,7 +138,7 @@ import UntrustedText
             Issue.record("expected an error")
         } catch {
             #expect(error.key == "dataset" && error.line == 1)
-            #expect(error.description.contains("\"/d/\\e]0;owned\\u{07}\" contains a control character"), "\(error)")
+            #expect(error.description.contains("\"/d/\\e]0;owned\\u{7}\" contains a control character"), "\(error)")
             #expect(!error.description.unicodeScalars.contains { $0.value < 0x20 })
         }
         #expect(throws: ConfigError.self) { try ConfigFile.parse("models = [\"/m/\\u009b2J\"]\n", path: "/c/config.toml") }

@@ -6,7 +6,7 @@ import Testing
 /// Outside text in the app — device names, dataset and model names, file names — is
 /// drawn escaped: no cell of the screen holds a control or a bidi override.
 @Suite struct UntrustedTextViewTests {
-    private let hostile = "\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}X\u{202E}"
+    private let hostile = "\u{1B}]0;pwned\u{7}\u{1B}[2J\u{9B}X\u{202E}"
 
     private func cells(_ screen: ScreenBuffer) -> [Unicode.Scalar] { screen.cells.map(\.scalar) }
 
@@ -19,7 +19,7 @@ import Testing
         var screen = ScreenBuffer(columns: 60, rows: 1)
         screen.text("name: " + hostile, column: 0, row: 0)
         #expect(!cells(screen).contains(where: isControlOrOverride))
-        #expect(screen.line(0).hasPrefix("name: \\e]0;pwned\\u{07}\\e[2J\\u{9B}X\\u{202E}"))
+        #expect(screen.line(0).hasPrefix("name: \\e]0;pwned\\u{7}\\e[2J\\u{9B}X\\u{202E}"))
     }
 
     @Test func browserAndViewerDrawHostileNamesEscaped() {

@@ -14,11 +14,11 @@ final class TerminalTextTests: XCTestCase {
     }
 
     func testNamedEscapesAndHexForTheRest() {
-        XCTAssertEqual(TerminalText.sanitized("\u{1B}]0;title\u{07}"), "\\e]0;title\\u{07}")
+        XCTAssertEqual(TerminalText.sanitized("\u{1B}]0;title\u{7}"), "\\e]0;title\\u{7}")
         XCTAssertEqual(TerminalText.sanitized("\u{1B}[2J"), "\\e[2J")
         XCTAssertEqual(TerminalText.sanitized("a\tb\nc\rd"), "a\\tb\\nc\\rd")
         XCTAssertEqual(TerminalText.sanitized("\u{7F}\u{80}\u{9B}\u{9F}"), "\\u{7F}\\u{80}\\u{9B}\\u{9F}")
-        XCTAssertEqual(TerminalText.sanitized("\u{00}"), "\\u{00}")
+        XCTAssertEqual(TerminalText.sanitized("\u{0}"), "\\u{0}")
     }
 
     /// The boundaries of the C1 block: U+009F is a control, U+00A0 (no-break space) text.
@@ -74,7 +74,7 @@ final class TerminalTextTests: XCTestCase {
 
     /// JSON stays the same value: C1 and bidi become \u escapes a JSON parser reads back.
     func testJSONSafeIsTheSameJSONValue() throws {
-        let value = ["name": "a\u{1B}]0;t\u{07}\u{9B}2J\u{202E}b\u{7F}", "plain": "甲 é"]
+        let value = ["name": "a\u{1B}]0;t\u{7}\u{9B}2J\u{202E}b\u{7F}", "plain": "甲 é"]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let json = String(decoding: try encoder.encode(value), as: UTF8.self)
