@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ReaderStudy
 import ReviewTUI
+import UntrustedText
 
 struct Read: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,7 +52,7 @@ struct Read: ParsableCommand {
         let session = try ReadingSession(store: store, study: study, reader: reader)
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             let progress = session.progress
-            var line = "Study \(study), reader \(session.readerName): \(progress.answered) of \(progress.total) answered"
+            var line = "Study \(TerminalText.sanitized(study)), reader \(TerminalText.sanitized(session.readerName)): \(progress.answered) of \(progress.total) answered"
             if let current = session.current {
                 line += "; next: case \(current.studyCase.caseId) (\(current.position + 1) in the list)."
             } else {
