@@ -44,7 +44,8 @@ public enum StudyImportError: Error, Equatable, Sendable, CustomStringConvertibl
 /// calibration as the showing is, a question of the study, a panel of that showing with
 /// the model and position the row names, a valid value and its unblinded form, ISO 8601
 /// times, whole numbers — and the rows of one answer set must agree on its times. Text
-/// cells lose the `'` the export puts before formula-like text. The first bad row stops the import, named by its number and the reason.
+/// cells lose the `'` the export puts before formula-like text. The first bad row stops
+/// the import, named by its number, line and (for a field that disagrees) column.
 /// All answer sets are stored in one transaction. An answer set already present (same
 /// showing, revision and submit time) is skipped, so importing a file twice changes
 /// nothing; the same revision with another time is an error.
