@@ -12,8 +12,9 @@ final class ImportColumnsTests: XCTestCase {
         QuestionDefinition(key: "order", prompt: "Rank them", kind: .ranking),
         QuestionDefinition(key: "comment", prompt: "Comment", kind: .text, required: false, perCase: true),
     ]
-    /// Reader names a spreadsheet would run or a terminal would act on.
-    private let readers = ["=cmd|' /C calc'!A0", "-R2", "@R3", "'R4", "+R5", "\u{1B}]0;pwned\u{7}R6"]
+    /// Reader names (enrolment allows letters, digits, '.', '_' and '-'); those starting
+    /// with '-' are formula-like to a spreadsheet.
+    private let readers = ["R1", "-R2", "-1", "_R4"]
     /// Comments that break naive CSV writers and readers.
     private let comments = [
         "=HYPERLINK(\"http://evil\",\"click\")", "a, b", "say \"hi\"", "two\nlines", "cr\ronly", "crlf\r\nend",
@@ -27,7 +28,7 @@ final class ImportColumnsTests: XCTestCase {
         let clock = ManualClock()
         var commentIndex = 0
         for name in readers {
-            let session = try ReadingSession(store: store, study: "pilot", reader: name, now: clock.function)
+            let session = try enrolledSession(store: store, study: "pilot", reader: name, now: clock.function)
             guard answer else { continue }
             while session.current != nil {
                 let labels = session.current!.candidates.map(\.label)
@@ -86,18 +87,18 @@ final class ImportColumnsTests: XCTestCase {
         let original = try makeStore(folder.appendingPathComponent("a.sqlite"), answer: true)
         let csv = StudyExport.csv(try StudyExport.rows(from: original, study: "pilot"))
         let fresh = try makeStore(folder.appendingPathComponent("b.sqlite"), answer: false)
-        let afterComments: ([String: String]) -> Bool = { $0["reader"] == "@R3" }
+        let afterComments: ([String: String]) -> Bool = { $0["reader"] == "-R2" }
         let cases: [(column: String, value: String, match: ([String: String]) -> Bool, message: String)] = [
-            ("organ", "kidney", { $0["reader"] == "@R3" && $0["organ"] != "kidney" }, "the organ of case"),
+            ("organ", "kidney", { $0["reader"] == "-R2" && $0["organ"] != "kidney" }, "the organ of case"),
             ("low_device", "Other Scanner", afterComments, "the low-quality device of case"),
             ("high_device", "Other Scanner", afterComments, "the high-quality device of case"),
             ("split", "train", afterComments, "the split of case"),
-            ("panel_position", "7", { $0["reader"] == "@R3" && $0["question"] == "fidelity" }, "the position of panel"),
-            ("panel_position", "2", { $0["reader"] == "@R3" && $0["question"] == "comment" }, "the panel position of an answer about the whole case"),
-            ("model", "unet", { $0["reader"] == "@R3" && $0["question"] == "comment" }, "the model of an answer about the whole case"),
-            ("value_unblinded", "somebody", { $0["reader"] == "@R3" && $0["question"] == "best" }, "the unblinded form of"),
-            ("value_unblinded", "high>unet>resnet", { $0["reader"] == "@R3" && $0["question"] == "order" && $0["value_unblinded"] != "high>unet>resnet" }, "the unblinded form of"),
-            ("value_unblinded", "5", { $0["reader"] == "@R3" && $0["question"] == "fidelity" && $0["value"] != "5" }, "the unblinded form of"),
+            ("panel_position", "7", { $0["reader"] == "-R2" && $0["question"] == "fidelity" }, "the position of panel"),
+            ("panel_position", "2", { $0["reader"] == "-R2" && $0["question"] == "comment" }, "the panel position of an answer about the whole case"),
+            ("model", "unet", { $0["reader"] == "-R2" && $0["question"] == "comment" }, "the model of an answer about the whole case"),
+            ("value_unblinded", "somebody", { $0["reader"] == "-R2" && $0["question"] == "best" }, "the unblinded form of"),
+            ("value_unblinded", "high>unet>resnet", { $0["reader"] == "-R2" && $0["question"] == "order" && $0["value_unblinded"] != "high>unet>resnet" }, "the unblinded form of"),
+            ("value_unblinded", "5", { $0["reader"] == "-R2" && $0["question"] == "fidelity" && $0["value"] != "5" }, "the unblinded form of"),
             ("is_calibration", "true", afterComments, "not a calibration case"),
         ]
         for (column, value, match, message) in cases {

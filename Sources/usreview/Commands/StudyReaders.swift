@@ -39,7 +39,7 @@ struct StudyReadersCommand: ParsableCommand {
             let store = try database.open()
             let states = try store.enrol(readers: names, inStudy: study)
             for state in states {
-                print("Enrolled \(state.reader.name): \(state.presentations.count) cases drawn.")
+                printText("Enrolled \(state.reader.name): \(state.presentations.count) cases drawn.")
             }
         }
     }
@@ -52,16 +52,16 @@ struct StudyReadersCommand: ParsableCommand {
         func run() throws {
             let readers = try database.open(readOnly: true).readers(ofStudy: study)
             guard !readers.isEmpty else {
-                print("No reader is enrolled in \(study) yet; enrol them with usreview study readers add.")
+                printText("No reader is enrolled in \(study) yet; enrol them with usreview study readers add.")
                 return
             }
             let format = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
             let width = max(6, readers.map(\.name.count).max() ?? 6)
-            print("reader".padding(toLength: width, withPad: " ", startingAt: 0) + "  cases  enrolled              state")
+            printText("reader".padding(toLength: width, withPad: " ", startingAt: 0) + "  cases  enrolled              state")
             for reader in readers {
                 let state = reader.disabledAt.map { "disabled " + format.format($0) }
                     ?? reader.finalisedAt.map { "finalised " + format.format($0) } ?? "active"
-                print(reader.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                printText(reader.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                       + String(format: "%5d", reader.cases) + "  " + format.format(reader.enrolledAt) + "  " + state)
             }
         }
@@ -76,7 +76,7 @@ struct StudyReadersCommand: ParsableCommand {
 
         func run() throws {
             try database.open().disable(reader: name, inStudy: study)
-            print("Disabled \(name) in \(study); their answers are kept.")
+            printText("Disabled \(name) in \(study); their answers are kept.")
         }
     }
 }
