@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Dataset"]),
         .testTarget(
             name: "ReaderStudyTests",
-            dependencies: ["ReaderStudy", "Dataset", "Statistics", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ReaderStudy", "Dataset", "Statistics", "UntrustedText", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "UntrustedTextTests", dependencies: ["UntrustedText"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import UntrustedText
 
 /// One panel of one reader's case, as the coordinator sees it: where it falls in the
 /// reader's list, its label, and what the label shows. What a coordinator needs to print
@@ -33,13 +34,20 @@ public struct PresentationRow: Codable, Equatable, Sendable {
         case shows
     }
 
-    /// The column names, in order, for CSV.
-    public static let columns = CodingKeys.allCases.map(\.rawValue)
+    /// RFC 4180 through `CSVTable` (text cells neutralised against formulas), one row per panel.
+    public static func csv(_ rows: [PresentationRow]) -> String {
+        CSVTable.render(header: CodingKeys.allCases.map(\.rawValue), rows: rows.map { row in
+            [.text(row.study), .text(row.reader), .number(String(row.listPosition)), .text(row.caseId), .text(row.organ),
+             .number(String(row.isRepeat)), .number(String(row.isCalibration)), .number(String(row.panelPosition)),
+             .text(row.panelLabel), .number(String(row.isReference)), .text(row.shows)]
+        })
+    }
 
-    /// The row's cells, in `columns` order.
-    public var cells: [String] {
-        [study, reader, String(listPosition), caseId, organ, String(isRepeat), String(isCalibration),
-         String(panelPosition), panelLabel, String(isReference), shows]
+    /// A JSON array of row objects with the CSV's column names.
+    public static func json(_ rows: [PresentationRow]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(rows)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import ReaderStudy
+import UntrustedText
 import XCTest
 
 /// Readers are enrolled by the coordinator; `read` opens only what was drawn for them.
@@ -127,5 +128,11 @@ final class EnrolmentTests: XCTestCase {
         XCTAssertEqual(Set(rows.map(\.shows)), ["low", "unet", "resnet", "high"])
         XCTAssertEqual(try store.presentations(ofStudy: "pilot").count, 2 * 3 * 4)
         XCTAssertThrowsError(try store.presentations(ofStudy: "pilot", reader: "zed"))
+        // CSV and JSON carry the same rows.
+        let records = try CSVTable.parse(PresentationRow.csv(rows))
+        XCTAssertEqual(records.first?.fields, ["study", "reader", "list_position", "case_id", "organ", "is_repeat",
+                                               "is_calibration", "panel_position", "panel_label", "is_reference", "shows"])
+        XCTAssertEqual(records.dropFirst().map { $0.fields[8] + "=" + $0.fields[10] }, rows.map { $0.panelLabel + "=" + $0.shows })
+        XCTAssertEqual(try JSONDecoder().decode([PresentationRow].self, from: PresentationRow.json(rows)), rows)
     }
 }

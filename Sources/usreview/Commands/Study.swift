@@ -11,7 +11,7 @@ struct Study: ParsableCommand {
             $XDG_DATA_HOME/usreview/usreview.sqlite (~/.local/share/usreview/usreview.sqlite); \
             choose another with --db.
             """,
-        subcommands: [StudyCreateCommand.self, StudyReadersCommand.self, StudyStatusCommand.self, StudyExportCommand.self,
+        subcommands: [StudyCreateCommand.self, StudyReadersCommand.self, StudyPresentationsCommand.self, StudyStatusCommand.self, StudyExportCommand.self,
                       StudyReportCommand.self, StudyImportCommand.self,
                       StudyBackupCommand.self, StudyMergeCommand.self, StudyBenchCommand.self, StudySimulateReaderCommand.self]
     )
