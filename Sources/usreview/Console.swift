@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 import UntrustedText
 
@@ -35,6 +36,19 @@ func printDocument(_ data: Data) {
                                                                     keepingLineBreaks: true).utf8))
     } else {
         FileHandle.standardOutput.write(data)
+    }
+}
+
+/// A command's CSV or JSON: to `out` (whole or not at all, then `summary` on stderr), or to
+/// stdout as `printDocument` or `printJSON` write it.
+func emitDocument(_ data: Data, isJSON: Bool, to out: String?, summary: String) throws {
+    if let out {
+        try AtomicFile.write(data, to: URL(fileURLWithPath: out))
+        printError(summary)
+    } else if isJSON {
+        printJSON(data)
+    } else {
+        printDocument(data)
     }
 }
 

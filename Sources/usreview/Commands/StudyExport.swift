@@ -39,13 +39,6 @@ struct StudyExportCommand: ParsableCommand {
         let store = try database.open(readOnly: true)
         let rows = try ReaderStudy.StudyExport.rows(from: store, study: study, allRevisions: allRevisions)
         let data = format == .csv ? Data(ReaderStudy.StudyExport.csv(rows).utf8) : try ReaderStudy.StudyExport.json(rows)
-        if let out {
-            try AtomicFile.write(data, to: URL(fileURLWithPath: out))
-            printError("Wrote \(rows.count) answers to \(out).")
-        } else if format == .csv {
-            printDocument(data)
-        } else {
-            printJSON(data)
-        }
+        try emitDocument(data, isJSON: format == .json, to: out, summary: "Wrote \(rows.count) answers to \(out ?? "").")
     }
 }

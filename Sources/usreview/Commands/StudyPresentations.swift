@@ -31,13 +31,6 @@ struct StudyPresentationsCommand: ParsableCommand {
         if let out { try OutputGuard.check(output: URL(fileURLWithPath: out), inputs: [database.url]) }
         let rows = try database.open(readOnly: true).presentations(ofStudy: study, reader: reader)
         let data = format == .csv ? Data(PresentationRow.csv(rows).utf8) : try PresentationRow.json(rows)
-        if let out {
-            try AtomicFile.write(data, to: URL(fileURLWithPath: out))
-            printError("Wrote \(rows.count) panels to \(out).")
-        } else if format == .csv {
-            printDocument(data)
-        } else {
-            printJSON(data)
-        }
+        try emitDocument(data, isJSON: format == .json, to: out, summary: "Wrote \(rows.count) panels to \(out ?? "").")
     }
 }
