@@ -69,6 +69,10 @@ struct Enhance: ParsableCommand {
         guard !names.isEmpty else {
             throw ValidationError("\(source.path) holds no PNG image (*.png); nothing to enhance.")
         }
+        var targetIsFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: target.path, isDirectory: &targetIsFolder), !targetIsFolder.boolValue {
+            throw ValidationError("\(target.path) exists and is not a folder: the output of a folder of PNGs is a folder. Choose a folder (it is created if missing).")
+        }
         let inputs = names.map { source.appendingPathComponent($0) }
         try OutputGuard.check(outputFolder: target, inputFolder: source,
                               outputs: names.map { target.appendingPathComponent($0) }, inputs: inputs + [weights])
