@@ -102,10 +102,10 @@ private let cases = [makeCase(1), makeCase(2), makeCase(3)]
         sixelTerminal.sixel = true
         sixelTerminal.colorDepth = .palette256
         let plain = TerminalCapabilities(colorDepth: .palette256)
-        #expect(ViewerGraphics.choose("auto", detect: { sixelTerminal }).sixel)
-        #expect(!ViewerGraphics.choose("auto", detect: { plain }).sixel)
-        #expect(ViewerGraphics.choose("sixel", detect: { plain }).sixel)
-        #expect(!ViewerGraphics.choose("blocks", detect: { sixelTerminal }).sixel)
+        #expect(ViewerGraphics.choose("auto", detect: { sixelTerminal }).mode == .sixel)
+        #expect(ViewerGraphics.choose("auto", detect: { plain }).mode != .sixel)
+        #expect(ViewerGraphics.choose("sixel", detect: { plain }).mode == .sixel)
+        #expect(ViewerGraphics.choose("blocks", detect: { sixelTerminal }).mode != .sixel)
     }
 
     @Test func panelsWipeWhenAnOverlayOpensOrPlacesChange() {
