@@ -300,8 +300,24 @@ public enum Views {
 
     /// The help overlay's lines: the keys, then where the log file is when there is one.
     static func helpText(_ context: ViewContext) -> [String] {
-        guard let logPath = context.logPath else { return helpLines }
-        return helpLines + ["log: \(logPath)"]
+        let lines = helpLines + pictureLines(context.viewerGraphics)
+        guard let logPath = context.logPath else { return lines }
+        return lines + ["log: \(logPath)"]
+    }
+
+    /// What the pictures are, so nobody takes a resampled pixel for a recorded one.
+    static func pictureLines(_ graphics: ViewerGraphics) -> [String] {
+        let through = graphics.passthrough == .tmux ? " (through tmux)" : ""
+        switch graphics.mode {
+        case .kitty:
+            return ["Pictures: kitty graphics\(through), exact 8-bit pixels at 1:1 and at every",
+                    "zoom; a fitted panel is resampled by usreview (nearest neighbour), never",
+                    "by the terminal."]
+        case .sixel:
+            return ["Pictures: sixel\(through), 101 grays (each pixel within ±2 of the image)."]
+        default:
+            return []
+        }
     }
 
     static func drawHelp(_ state: AppState, _ context: ViewContext, _ screen: inout ScreenBuffer) {
