@@ -114,6 +114,21 @@ public enum TerminalQuery {
         return received
     }
 
+    /// Where the cursor is (1-based row and column), from a Cursor Position Report
+    /// (`CSI 6 n`, answered `CSI row ; column R`; a DA1 after it ends the wait); nil
+    /// when there is no terminal or no answer in time. Inside tmux it is the pane's cursor.
+    public static func cursorPosition(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO,
+                                      timeout: Duration = defaultTimeout) -> (row: Int, column: Int)? {
+        guard isatty(input) == 1, isatty(output) == 1, isForeground(input) else { return nil }
+        let replies = exchange(input: input, output: output, queries: Array("\u{1B}[6n".utf8) + primaryDeviceAttributes,
+                               timeout: timeout)
+        for reply in TerminalReply.parse(replies)
+        where reply.introducer == .csi && reply.marker == nil && reply.final == UInt8(ascii: "R") && reply.parameters.count == 2 {
+            return (reply.parameters[0], reply.parameters[1])
+        }
+        return nil
+    }
+
     /// The window size the kernel keeps for `descriptor` (TIOCGWINSZ), or nil.
     public static func windowSize(of descriptor: Int32) -> WindowSize? {
         var size = winsize()

@@ -111,15 +111,17 @@ final class KittyEncoderTests: XCTestCase {
 final class PassthroughTests: XCTestCase {
     /// Undoes `wrap`: the pieces' contents, checking that each piece is well formed
     /// (every ESC inside doubled) and under `limit`.
-    private func unwrap(_ bytes: [UInt8], limit: Int, file: StaticString = #filePath, line: UInt = #line) -> (contents: [UInt8], pieces: Int) {
+    private func unwrap(_ bytes: [UInt8], limit: Int = Passthrough.tmuxLimit, file: StaticString = #filePath,
+                        line: UInt = #line) -> [[UInt8]] {
         let prefix = Array("\u{1B}Ptmux;".utf8)
-        var contents = [UInt8](), pieces = 0, index = 0
+        var pieces = [[UInt8]](), index = 0
         while index < bytes.count {
             guard Array(bytes[index..<min(bytes.count, index + prefix.count)]) == prefix else {
                 XCTFail("bytes outside a passthrough piece at \(index)", file: file, line: line)
-                return (contents, pieces)
+                return pieces
             }
             let start = index
+            var contents = [UInt8]()
             index += prefix.count
             while index < bytes.count {
                 if bytes[index] == 0x1B, index + 1 < bytes.count, bytes[index + 1] == 0x1B {
@@ -135,9 +137,9 @@ final class PassthroughTests: XCTestCase {
                 }
             }
             XCTAssertLessThan(index - start, limit, "a wrapped piece reaches the limit", file: file, line: line)
-            pieces += 1
+            pieces.append(contents)
         }
-        return (contents, pieces)
+        return pieces
     }
 
     func testWrappingMatchesTheRecordedBytes() throws {
@@ -159,28 +161,45 @@ final class PassthroughTests: XCTestCase {
         XCTAssertEqual(Passthrough.direct.wrap(each: [bytes, bytes]), bytes + bytes)
     }
 
-    func testEachKittyChunkIsWrappedOnItsOwn() throws {
-        let sequences = try KittyEncoder().transmit(SixelTestImages.speckle(width: 200, height: 200, seed: 3), id: 1)
-        let wrapped = Passthrough.tmux.wrap(each: sequences)
-        let (contents, pieces) = unwrap(wrapped, limit: Passthrough.tmuxLimit)
-        XCTAssertEqual(pieces, sequences.count)
-        XCTAssertEqual(contents, sequences.flatMap { $0 })
+    func testEachKittyChunkIsWrappedOnItsOwnAndTheLastWithTheMove() throws {
+        let sequences = try KittyEncoder().encode(SixelTestImages.speckle(width: 200, height: 200, seed: 3))
+        XCTAssertGreaterThan(sequences.count, 2)
+        let move = Array("\u{1B}7\u{1B}[5;9H".utf8), restore = Array("\u{1B}8".utf8)
+        let pieces = unwrap(Passthrough.tmux.place(sequences, move: move, restore: restore))
+        XCTAssertEqual(pieces.count, sequences.count)
+        XCTAssertEqual(Array(pieces.dropLast()), Array(sequences.dropLast()), "chunks before the last travel alone")
+        XCTAssertEqual(pieces.last, move + sequences.last! + restore,
+                       "tmux homes the cursor after each piece: the move shares the last chunk's piece")
+        XCTAssertEqual(Passthrough.direct.place(sequences, move: move, restore: restore),
+                       sequences.dropLast().flatMap { $0 } + move + sequences.last! + restore)
     }
 
-    func testLargeSequencesAreSplitUnderOneMebibyte() {
-        // A 2.5 MB sixel-like sequence with an ESC every 1000 bytes and one at the very
-        // end (the ST): tmux drops a wrapped sequence of 1 MiB or more whole.
-        var sixel = Array("\u{1B}Pq".utf8)
-        for index in 0..<2_500_000 { sixel.append(index % 1000 == 999 ? 0x1B : UInt8(63 + index % 63)) }
-        sixel += [0x1B, UInt8(ascii: "\\")]
-        let wrapped = Passthrough.tmux.wrap(sixel)
-        let (contents, pieces) = unwrap(wrapped, limit: Passthrough.tmuxLimit)
-        XCTAssertEqual(contents, sixel, "the outer terminal reads the pieces as the original stream")
-        XCTAssertEqual(pieces, 3)
-        // A small limit puts cuts next to ESCs: never between an ESC and its byte.
-        let small = Passthrough.tmux.wrap(Array(sixel.prefix(5000)) + [0x1B, 0x1B, 0x1B], limit: 40)
-        let (smallContents, smallPieces) = unwrap(small, limit: 40)
-        XCTAssertEqual(smallContents, Array(sixel.prefix(5000)) + [0x1B, 0x1B, 0x1B])
-        XCTAssertGreaterThan(smallPieces, 100)
+    func testLargeSixelsBecomeStripsUnderOneMebibyte() {
+        // Noise 1200×1000 pixels: one sixel of several MB, which tmux would drop whole.
+        let picture = SixelTestImages.speckle(width: 1200, height: 1000, seed: 11)
+        let encoder = SixelEncoder(registers: 256)
+        let whole = encoder.encode(picture)
+        XCTAssertGreaterThan(Passthrough.tmux.wrappedSize(whole), Passthrough.tmuxLimit)
+        let strips = SixelStrips.encode(picture, cellHeight: 20, encoder: encoder, passthrough: .tmux)
+        XCTAssertGreaterThan(strips.count, 1)
+        XCTAssertEqual(strips.first?.row, 0)
+        var top = 0
+        for strip in strips {
+            let wrapped = Passthrough.tmux.wrap(strip.sixel)
+            XCTAssertLessThan(wrapped.count + 32, Passthrough.tmuxLimit, "each strip, with its move, under 1 MiB")
+            XCTAssertEqual(Passthrough.tmux.wrappedSize(strip.sixel), wrapped.count)
+            XCTAssertEqual(strip.row * 20, top, "strips stack on cell rows")
+            // Strips are whole images of 60-pixel steps (3 cells of 20, 10 sixel bands).
+            let header = String(decoding: strip.sixel.prefix(40), as: UTF8.self)
+            let raster = header.components(separatedBy: "q\"1;1;")[1].split(separator: ";")  // W;H
+            let height = Int(raster[1].prefix { $0.isNumber })!
+            XCTAssertTrue(height % 60 == 0 || top + height == 1000, "strip height \(height)")
+            top += height
+        }
+        XCTAssertEqual(top, 1000, "the strips cover the picture")
+        // Directly, or small enough: one strip, the plain sixel.
+        let small = SixelTestImages.speckle(width: 200, height: 120, seed: 1)
+        XCTAssertEqual(SixelStrips.encode(small, cellHeight: 20, encoder: encoder, passthrough: .tmux).map(\.sixel),
+                       [encoder.encode(small)])
     }
 }

@@ -26,9 +26,9 @@ protocol PixelPanels: AnyObject {
 
 /// Where a panel's picture goes and how its bytes reach the terminal: cursor saved,
 /// moved to the panel's cell, the picture's sequences, cursor restored — so curses'
-/// idea of the cursor stays right. Through tmux every sequence is wrapped for
-/// passthrough on its own (kitty chunks one by one; a sixel cut under 1 MiB) and the
-/// cell is the pane's offset in the outer terminal, where a passthrough image lands.
+/// idea of the cursor stays right. Through tmux the sequences are wrapped for
+/// passthrough (`Passthrough.place`: the move in the same piece as the sequence that
+/// draws) and the cell is offset by the pane's place in the outer terminal.
 struct PanelOutput {
     let output: Int32
     let passthrough: Passthrough
@@ -39,7 +39,7 @@ struct PanelOutput {
         let at = pane.map { $0.outerPosition(row: row, column: column) } ?? (row: row + 1, column: column + 1)
         let move: [UInt8] = [0x1B, UInt8(ascii: "7")] + Array("\u{1B}[\(at.row);\(at.column)H".utf8)
         let restore: [UInt8] = [0x1B, UInt8(ascii: "8")]
-        return passthrough.wrap(each: [move] + sequences + [restore])
+        return passthrough.place(sequences, move: move, restore: restore)
     }
 
     /// Sequences that need no place (deletions), wrapped as the rest.

@@ -79,7 +79,15 @@ final class SixelPanels: PixelPanels {
             if kept.indices.contains(index), kept[index] == image { continue }
             // Never into the bottom row: a sixel reaching it scrolls the screen.
             guard image.row + image.rows <= size.rows - 1 else { continue }
-            bytes += out.bytes([encoder.encode(image.picture)], row: image.row, column: image.column)
+            if out.passthrough == .tmux {
+                // Strips that are whole sixels under tmux's limit, each at its row.
+                for strip in SixelStrips.encode(image.picture, cellHeight: image.picture.height / max(1, image.rows),
+                                                encoder: encoder, passthrough: .tmux) {
+                    bytes += out.bytes([strip.sixel], row: image.row + strip.row, column: image.column)
+                }
+            } else {
+                bytes += out.bytes([encoder.encode(image.picture)], row: image.row, column: image.column)
+            }
             imagesDrawn += 1
         }
         bytesWritten += out.send(bytes)

@@ -55,10 +55,23 @@ struct Show: ParsableCommand {
         let capabilities = TerminalQuery.detect()
         let mode = capabilities.chooseMode(override: GraphicsMode(rawValue: graphics))
         let size = try terminalSize(for: pictures, capabilities: capabilities, mode: mode)
-        let bytes = try renderTriptych(images: pictures,
-                                       labels: labels.map(split) ?? Array(TriptychLayout.defaultLabels.prefix(pictures.count)),
-                                       sublabels: sublabels.map(split) ?? [],
-                                       capabilities: capabilities, terminalSize: size, mode: mode, zoom: zoom)
+        let labels = labels.map(split) ?? Array(TriptychLayout.defaultLabels.prefix(pictures.count))
+        let sublabels = sublabels.map(split) ?? []
+        if let advice = capabilities.advice, !mode.isPixel { FileHandle.standardError.write(Data("usreview: \(advice)\n".utf8)) }
+        // Through tmux a pixel image lands at the outer terminal's cursor: make room,
+        // ask where the frame starts in the pane, add the pane's offset.
+        var origin: (row: Int, column: Int)?
+        if mode.isPixel, capabilities.passthrough == .tmux, let pane = capabilities.tmux {
+            let layout = triptychLayout(images: pictures, labels: labels, sublabels: sublabels,
+                                        capabilities: capabilities, terminalSize: size, mode: mode, zoom: zoom)
+            FileHandle.standardOutput.write(Data(triptychRoom(rows: layout.size.rows)))
+            if let cursor = TerminalQuery.cursorPosition() {
+                origin = (pane.top + cursor.row, pane.left + 1)
+            }
+        }
+        let bytes = try renderTriptych(images: pictures, labels: labels, sublabels: sublabels,
+                                       capabilities: capabilities, terminalSize: size, mode: mode, zoom: zoom,
+                                       outerOrigin: origin)
         FileHandle.standardOutput.write(Data(bytes))
     }
 
