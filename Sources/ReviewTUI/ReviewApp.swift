@@ -119,6 +119,7 @@ public struct ReviewApp {
             }
             let (key, resized) = driver.readKey()
             if resized {
+                if viewerGraphics.passthrough == .tmux, let pane = TmuxPane.current() { pictures?.move(to: pane) }
                 driver.invalidate()
                 dirty = true
             }

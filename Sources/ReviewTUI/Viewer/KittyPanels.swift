@@ -29,7 +29,7 @@ final class KittyPanels: PixelPanels {
     }
 
     private let encoder = KittyEncoder()
-    private let out: PanelOutput
+    private var out: PanelOutput
     private let base: UInt32
     private var nextID: UInt32 = 0
     /// Images the terminal holds, least recently shown first.
@@ -67,6 +67,8 @@ final class KittyPanels: PixelPanels {
     /// After a wipe kitty may have dropped the placements (a clear screen does);
     /// placing again replaces whatever is left, so they are simply placed again.
     func forget() { placed = [:] }
+
+    func move(to pane: TmuxPane?) { out.pane = pane }
 
     func draw(_ frame: ScreenBuffer, overlay: Bool, size: TerminalSize) {
         shownSize = size

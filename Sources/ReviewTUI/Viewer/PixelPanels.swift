@@ -18,6 +18,9 @@ protocol PixelPanels: AnyObject {
     func draw(_ frame: ScreenBuffer, overlay: Bool, size: TerminalSize)
     /// Takes every picture off the terminal and frees what it holds (on exit).
     func clear()
+    /// Inside tmux: where the pane is now (read again after a resize, which a split or
+    /// a zoom of the pane causes), for the next pictures.
+    func move(to pane: TmuxPane?)
     /// Frames drawn, pictures sent (with their pixels) and bytes written, for the log.
     var framesDrawn: Int { get }
     var imagesDrawn: Int { get }
@@ -32,7 +35,7 @@ protocol PixelPanels: AnyObject {
 struct PanelOutput {
     let output: Int32
     let passthrough: Passthrough
-    let pane: TmuxPane?
+    var pane: TmuxPane?
 
     /// The bytes that put `sequences` at the pane's cell (`row`, `column`).
     func bytes(_ sequences: [[UInt8]], row: Int, column: Int) -> [UInt8] {

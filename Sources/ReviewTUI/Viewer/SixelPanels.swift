@@ -37,7 +37,7 @@ extension Views {
 /// a resize; while an overlay covers the panels it draws nothing.
 final class SixelPanels: PixelPanels {
     private let encoder: SixelEncoder
-    private let out: PanelOutput
+    private var out: PanelOutput
     /// What is on the terminal now; nil when nothing is (or it was wiped).
     private var shown: [PanelImage]?
     private var shownSize: TerminalSize?
@@ -61,6 +61,8 @@ final class SixelPanels: PixelPanels {
     }
 
     func forget() { shown = nil }
+
+    func move(to pane: TmuxPane?) { out.pane = pane }
 
     /// Nothing to free: curses' clear on exit takes the pixels with it.
     func clear() { shown = nil }
