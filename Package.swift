@@ -87,7 +87,8 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "ReviewTUITests", dependencies: ["ReviewTUI", "Dataset", "TerminalGraphics", "ReaderStudy", "UntrustedText"]),
-        .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Dataset"]),
+        .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "Dataset"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ReaderStudyTests",
             dependencies: ["ReaderStudy", "Dataset", "Statistics", "UntrustedText", .product(name: "GRDB", package: "GRDB.swift")]

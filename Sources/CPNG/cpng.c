@@ -190,4 +190,63 @@ cpng_result cpng_write_gray8(const char *path, const uint8_t *pixels,
     return result;
 }
 
+// Growing buffer for cpng_encode_gray8: libpng hands the encoded bytes here.
+typedef struct {
+    uint8_t *bytes;
+    size_t count;
+    size_t capacity;
+} memory_sink;
+
+static void append_to_sink(png_structp png, png_bytep data, png_size_t length) {
+    memory_sink *sink = (memory_sink *)png_get_io_ptr(png);
+    if (sink->count + length > sink->capacity) {
+        size_t capacity = sink->capacity ? sink->capacity : 4096;
+        while (capacity < sink->count + length) capacity *= 2;
+        uint8_t *grown = realloc(sink->bytes, capacity);
+        if (grown == NULL) png_error(png, "out of memory while encoding a PNG in memory");
+        sink->bytes = grown;
+        sink->capacity = capacity;
+    }
+    memcpy(sink->bytes + sink->count, data, length);
+    sink->count += length;
+}
+
+static void flush_nothing(png_structp png) { (void)png; }
+
+cpng_result cpng_encode_gray8(const uint8_t *pixels, uint32_t width, uint32_t height, int level,
+                              uint8_t **bytes, size_t *count) {
+    *bytes = NULL;
+    *count = 0;
+    // Filled by libpng's callbacks through a pointer, so it lives in memory and
+    // holds the right buffer after a longjmp.
+    memory_sink storage = {NULL, 0, 0};
+    memory_sink *sink = &storage;
+    cpng_result result = make_result(CPNG_OK, 0, "");
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &result, record_error, ignore_warning);
+    png_infop header = png ? png_create_info_struct(png) : NULL;
+    if (header == NULL) {
+        png_destroy_write_struct(&png, NULL);
+        return make_result(CPNG_OUT_OF_MEMORY, 0, "libpng could not allocate its state");
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &header);
+        free(sink->bytes);
+        result.status = CPNG_WRITE_FAILED;
+        return result;
+    }
+    png_set_write_fn(png, sink, append_to_sink, flush_nothing);
+    png_set_compression_level(png, level);
+    png_set_IHDR(png, header, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, header);
+    for (uint32_t y = 0; y < height; y++) {
+        png_write_row(png, (png_const_bytep)(pixels + (size_t)y * width));
+    }
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &header);
+    *bytes = sink->bytes;
+    *count = sink->count;
+    return result;
+}
+
 void cpng_free(void *pointer) { free(pointer); }

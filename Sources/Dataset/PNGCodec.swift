@@ -89,6 +89,20 @@ public enum PNGCodec {
         }
     }
 
+    /// `image` as the bytes of an 8-bit gray PNG (zlib level 9: it is sent, not stored),
+    /// for the kitty graphics protocol.
+    public static func encode(_ image: GrayImage, level: Int = 9) throws -> [UInt8] {
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var count = 0
+        let result = image.pixels.withUnsafeBufferPointer { pixels in
+            cpng_encode_gray8(pixels.baseAddress, UInt32(image.width), UInt32(image.height), Int32(level), &bytes, &count)
+        }
+        try check(result, path: "(PNG in memory, \(image.width)×\(image.height))", writing: true)
+        defer { cpng_free(bytes) }
+        guard let bytes else { return [] }
+        return Array(UnsafeBufferPointer(start: bytes, count: count))
+    }
+
     private static func check(_ result: cpng_result, path: String, writing: Bool) throws {
         let message = withUnsafeBytes(of: result.message) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)

@@ -25,7 +25,7 @@ public struct ReviewApp {
     public var startupMessage: String?
     /// Results of this many cases stay in memory (config `cache_size`).
     public var cacheSize: Int = ReviewApp.cacheCapacity
-    /// `--graphics` / config `graphics`: auto, sixel, blocks, quadrants, sextants, ascii.
+    /// `--graphics` / config `graphics`: auto, kitty, sixel, blocks, quadrants, sextants, ascii.
     /// Auto and sixel ask the terminal before curses starts (Viewer/SixelPanels.swift).
     public var graphics: String = "auto"
     /// A reader study whose ratings the browser shows (`--study`); read again when it
@@ -78,7 +78,9 @@ public struct ReviewApp {
 
         // The terminal is asked before curses takes it over.
         let viewerGraphics = ViewerGraphics.choose(graphics)
-        log?.info("graphics: \(graphics) → \(viewerGraphics.sixel ? "sixel, cell \(viewerGraphics.cell.width)×\(viewerGraphics.cell.height)" : "blocks")")
+        let through = viewerGraphics.passthrough == .tmux ? " through tmux" : ""
+        log?.info("graphics: \(graphics) → \(viewerGraphics.isPixel ? "\(viewerGraphics.mode.rawValue)\(through), cell \(viewerGraphics.cell.width)×\(viewerGraphics.cell.height)" : "blocks")")
+        if let advice = viewerGraphics.advice { state.statusMessage = advice }
         let driver = CursesDriver(noColor: noColor, theme: theme)
         defer { driver.stop() }
         var context = ViewContext(datasetName: datasetName,
@@ -87,7 +89,9 @@ public struct ReviewApp {
         if models.names.count > 1 { context.modelNames = models.names }
         context.viewerGraphics = viewerGraphics
         context.logPath = log?.url.path
-        let sixels = viewerGraphics.sixel ? SixelPanels(registers: viewerGraphics.registers) : nil
+        let pictures = viewerGraphics.makePanels(output: STDOUT_FILENO)
+        // Declared after the driver's: runs first, while the terminal is still ours.
+        defer { pictures?.clear() }
         var dirty = true
         while !state.wantsQuit {
             // The open case first, then a prefetch of the next (AppState+Prefetch.swift).
@@ -105,16 +109,17 @@ public struct ReviewApp {
             if let open = state.selectedCase, state.screen == .viewer { _ = cache.get(open.id) }
             if dirty {
                 let frame = Views.draw(state, results: { cache.peek($0) }, context: context, size: driver.size)
-                if let sixels, sixels.needsWipe(for: frame, overlay: state.showsHelp, size: driver.size) {
+                if let pictures, pictures.prepare(for: frame, overlay: state.showsHelp, size: driver.size) {
                     driver.invalidate()
-                    sixels.forget()
+                    pictures.forget()
                 }
                 driver.show(frame)
-                sixels?.draw(frame, overlay: state.showsHelp, size: driver.size)
+                pictures?.draw(frame, overlay: state.showsHelp, size: driver.size)
                 dirty = false
             }
             let (key, resized) = driver.readKey()
             if resized {
+                if viewerGraphics.passthrough == .tmux, let pane = TmuxPane.current() { pictures?.move(to: pane) }
                 driver.invalidate()
                 dirty = true
             }

@@ -102,7 +102,7 @@ public enum UIBenchmark {
         // Sixel mode as the pty bench's terminal reports it (10×20-pixel cells, 256
         // registers): the frame with its three pictures scaled, then their encoding.
         var sixelContext = context
-        sixelContext.viewerGraphics = ViewerGraphics(sixel: true, cell: .typical,
+        sixelContext.viewerGraphics = ViewerGraphics(mode: .sixel, cell: .typical,
                                                      maxSixelGeometry: PixelSize(width: 2000, height: 1200), registers: 256)
         let sixelFrame = Views.draw(viewer, results: { $0 == opened ? result : nil }, context: sixelContext, size: size)
         figures.append(time("viewer frame (triptych, sixel pictures)", runs: runs) {

@@ -141,10 +141,11 @@ public enum Views {
         case .flickerLow: ("LOW ⇄ (flicker)", result?.enhanced == nil ? nil : result?.low)
         case .differenceLow: ("|LOW−HIGH|", absoluteDifference(result?.low, result?.high))
         }
-        let sixel = context.viewerGraphics.sixel  // sixel needs no curses colours
-        let blitter: any Blitter = sixel ? SixelBlitter(registers: context.viewerGraphics.registers)
+        let pixel = context.viewerGraphics.isPixel  // pixels need no curses colours
+        let blitter: any Blitter = context.viewerGraphics.mode == .kitty ? KittyBlitter()
+            : pixel ? SixelBlitter(registers: context.viewerGraphics.registers)
             : context.graphics == .ascii ? AsciiBlitter() as any Blitter : HalfBlockBlitter()
-        let cell: CellPixelSize = sixel ? context.viewerGraphics.cell : .typical
+        let cell: CellPixelSize = pixel ? context.viewerGraphics.cell : .typical
         var labels = ["LOW", middleLabel, "HIGH"]
         var sublabels = [item.devices.low, shownModel ?? "", item.devices.high]
         var images = [low, middleImage, result?.high]
@@ -154,7 +155,7 @@ public enum Views {
         let layout = TriptychLayout(imageSizes: Array(repeating: size, count: images.count),
                                     labels: labels,
                                     sublabels: sublabels,
-                                    terminalSize: area, cell: cell, mode: sixel ? .sixel : context.graphics,
+                                    terminalSize: area, cell: cell, mode: pixel ? context.viewerGraphics.mode : context.graphics,
                                     pixelsPerCell: blitter.pixelsPerCell(cell),
                                     maxSixelGeometry: context.viewerGraphics.maxSixelGeometry)
         var bottom = top
@@ -299,8 +300,24 @@ public enum Views {
 
     /// The help overlay's lines: the keys, then where the log file is when there is one.
     static func helpText(_ context: ViewContext) -> [String] {
-        guard let logPath = context.logPath else { return helpLines }
-        return helpLines + ["log: \(logPath)"]
+        let lines = helpLines + pictureLines(context.viewerGraphics)
+        guard let logPath = context.logPath else { return lines }
+        return lines + ["log: \(logPath)"]
+    }
+
+    /// What the pictures are, so nobody takes a resampled pixel for a recorded one.
+    static func pictureLines(_ graphics: ViewerGraphics) -> [String] {
+        let through = graphics.passthrough == .tmux ? " (through tmux)" : ""
+        switch graphics.mode {
+        case .kitty:
+            return ["Pictures: kitty graphics\(through), exact 8-bit pixels at 1:1 and at every",
+                    "zoom; a fitted panel is resampled by usreview (nearest neighbour), never",
+                    "by the terminal."]
+        case .sixel:
+            return ["Pictures: sixel\(through), 101 grays (each pixel within ±2 of the image)."]
+        default:
+            return []
+        }
     }
 
     static func drawHelp(_ state: AppState, _ context: ViewContext, _ screen: inout ScreenBuffer) {

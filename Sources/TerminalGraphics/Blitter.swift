@@ -2,11 +2,16 @@ import Dataset
 
 /// The ways usreview can draw an image in a terminal, best first.
 public enum GraphicsMode: String, CaseIterable, Codable, Sendable {
+    /// The kitty graphics protocol: lossless PNG, held by the terminal under an id.
+    case kitty
     case sixel
     case sextants
     case quadrants
     case halfBlocks = "blocks"
     case ascii
+
+    /// Whether the mode draws screen pixels (kitty, sixel) rather than glyphs in cells.
+    public var isPixel: Bool { self == .kitty || self == .sixel }
 }
 
 /// Size of one character cell in pixels, as the terminal reports it (or a guess).
@@ -49,17 +54,17 @@ public struct CellGrid: Equatable, Sendable {
     public subscript(column: Int, row: Int) -> Cell { cells[row * columns + column] }
 }
 
-/// What a blitter produces: cells for a text grid, or a sixel image that covers
-/// `columns × rows` cells from the cursor position.
+/// What a blitter produces: cells for a text grid, or the bytes of a pixel image
+/// (sixel, kitty) that covers `columns × rows` cells from the cursor position.
 public enum Rendering: Equatable, Sendable {
     case cells(CellGrid)
-    case sixel(bytes: [UInt8], columns: Int, rows: Int)
+    case pixels(bytes: [UInt8], columns: Int, rows: Int)
 }
 
 /// One way of drawing a gray image in character cells (notcurses calls these
 /// blitters). The layout scales the image to exactly
 /// `columns·pixelsPerCell.width × rows·pixelsPerCell.height` pixels first, so a blitter
-/// only maps pixels to cells. Adding an output (kitty graphics, say) is one new type.
+/// only maps pixels to cells. Adding an output is one new type.
 public protocol Blitter: Sendable {
     var mode: GraphicsMode { get }
     /// How many image pixels one cell shows, across and down.

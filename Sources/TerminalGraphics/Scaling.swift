@@ -50,7 +50,7 @@ public enum Scaling {
         if padsToCells(mode) {
             let contentWidth = max(1, Int(width.rounded()))
             let contentHeight = max(1, Int(height.rounded()))
-            let step = sixelRowStep(cellHeight: ppc.height)
+            let step = mode == .sixel ? sixelRowStep(cellHeight: ppc.height) : 1
             let columns = (contentWidth + ppc.width - 1) / ppc.width
             let rows = ((contentHeight + ppc.height - 1) / ppc.height + step - 1) / step * step
             return ImageFit(columns: columns, rows: rows, contentWidth: contentWidth, contentHeight: contentHeight,
@@ -65,7 +65,7 @@ public enum Scaling {
 
     /// Whether the mode draws screen pixels (so it keeps the aspect exactly and pads
     /// the last cells) rather than filling cells with blocks.
-    public static func padsToCells(_ mode: GraphicsMode) -> Bool { mode == .sixel }
+    public static func padsToCells(_ mode: GraphicsMode) -> Bool { mode.isPixel }
 
     /// Sixel images are a whole number of cells *and* of 6-pixel bands tall, so their
     /// rows come in steps of `6 / gcd(6, cell height)`: 3 rows for 20-pixel cells, 6

@@ -38,32 +38,97 @@ public struct WindowSize: Equatable, Sendable {
     }
 }
 
-/// One control sequence a terminal sent back: `ESC [ marker? parameters final`, such
-/// as `ESC [ ? 63 ; 4 c` (marker `?`, parameters [63, 4], final `c`).
+/// One control sequence a terminal sent back: a CSI `ESC [ marker? parameters final`,
+/// such as `ESC [ ? 63 ; 4 c` (marker `?`, parameters [63, 4], final `c`); or a string
+/// sequence, APC `ESC _ data ESC \` (kitty's graphics replies, `Gi=31;OK`) or DCS
+/// `ESC P data ESC \` (XTVERSION's `>|tmux 3.3a`), whose contents are `data`.
 public struct TerminalReply: Equatable, Sendable {
+    public enum Introducer: Equatable, Sendable {
+        case csi
+        /// Application Program Command, `ESC _`.
+        case apc
+        /// Device Control String, `ESC P`.
+        case dcs
+    }
+
+    public var introducer: Introducer
     /// `?`, `>`, `<` or `=` after the CSI, if any.
     public var marker: UInt8?
     /// Numeric parameters; an empty one reads as 0.
     public var parameters: [Int]
+    /// The CSI's final byte; 0 for APC and DCS.
     public var final: UInt8
+    /// An APC's or DCS's contents, between the introducer and the string terminator.
+    public var data: [UInt8]
 
     public init(marker: UInt8?, parameters: [Int], final: UInt8) {
+        self.introducer = .csi
         self.marker = marker
         self.parameters = parameters
         self.final = final
+        self.data = []
+    }
+
+    public init(introducer: Introducer, data: [UInt8]) {
+        self.introducer = introducer
+        self.marker = nil
+        self.parameters = []
+        self.final = 0
+        self.data = data
     }
 
     /// Whether this is the reply to Primary Device Attributes (`ESC [ c`), which every
     /// terminal sends and which therefore marks the end of the replies.
-    public var isPrimaryDeviceAttributes: Bool { marker == UInt8(ascii: "?") && final == UInt8(ascii: "c") }
+    public var isPrimaryDeviceAttributes: Bool {
+        introducer == .csi && marker == UInt8(ascii: "?") && final == UInt8(ascii: "c")
+    }
 
-    /// The CSI sequences in `bytes`, in order. Anything else (a key the user pressed
+    /// A kitty graphics reply (`ESC _ G i=31;OK ESC \`): the image id it names and its
+    /// message ("OK", or an error such as "EINVAL:…").
+    public var kittyGraphics: (id: Int, message: String)? {
+        guard introducer == .apc, data.first == UInt8(ascii: "G") else { return nil }
+        let text = String(decoding: data.dropFirst(), as: UTF8.self)
+        let parts = text.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
+        var id = 0
+        for key in parts[0].split(separator: ",") where key.hasPrefix("i=") {
+            id = Int(key.dropFirst(2)) ?? 0
+        }
+        return (id, parts.count > 1 ? String(parts[1]) : "")
+    }
+
+    /// The terminal's name and version from an XTVERSION reply (`ESC P >| text ESC \`).
+    public var terminalVersion: String? {
+        guard introducer == .dcs, data.count >= 2, data[0] == UInt8(ascii: ">"), data[1] == UInt8(ascii: "|") else {
+            return nil
+        }
+        return String(decoding: data.dropFirst(2), as: UTF8.self)
+    }
+
+    /// The sequences in `bytes`, in order. Anything else (a key the user pressed
     /// meanwhile, an unfinished sequence at the end) is skipped.
     public static func parse(_ bytes: [UInt8]) -> [TerminalReply] {
         var replies = [TerminalReply]()
         var index = 0
         while index + 1 < bytes.count {
-            guard bytes[index] == 0x1B, bytes[index + 1] == UInt8(ascii: "[") else {
+            guard bytes[index] == 0x1B else {
+                index += 1
+                continue
+            }
+            let kind = bytes[index + 1]
+            if kind == UInt8(ascii: "_") || kind == UInt8(ascii: "P") {
+                // A string sequence: its contents run to ST (ESC \) or BEL.
+                var end = index + 2
+                while end < bytes.count, bytes[end] != 0x07,
+                      !(bytes[end] == 0x1B && end + 1 < bytes.count && bytes[end + 1] == UInt8(ascii: "\\")) {
+                    end += 1
+                }
+                guard end < bytes.count, bytes[end] == 0x07 || end + 1 < bytes.count else { break }  // unfinished
+                replies.append(TerminalReply(introducer: kind == UInt8(ascii: "_") ? .apc : .dcs,
+                                             data: Array(bytes[(index + 2)..<end])))
+                index = end + (bytes[end] == 0x07 ? 1 : 2)
+                continue
+            }
+            guard kind == UInt8(ascii: "[") else {
                 index += 1
                 continue
             }
@@ -128,11 +193,24 @@ public struct TerminalCapabilities: Equatable, Sendable {
     public var colorDepth: ColorDepth
     /// The window in cells.
     public var terminalSize: TerminalSize
+    /// The terminal answered the kitty graphics query (`a=q`) with OK — or, inside tmux
+    /// where replies through passthrough may not come back, the environment names kitty.
+    public var kittyGraphics: Bool
+    /// Secondary Device Attributes (DA2), e.g. [84, 0, 0] from tmux (84 is 'T').
+    public var secondaryAttributes: [Int]
+    /// XTVERSION's answer, e.g. "tmux 3.3a" or "kitty(0.26.5)".
+    public var terminalVersion: String?
+    /// The tmux pane usreview runs in, when it does; nil outside tmux.
+    public var tmux: TmuxPane?
 
     public init(isTerminal: Bool = true, answered: Bool = false, deviceAttributes: [Int] = [], sixel: Bool = false,
                 colorRegisters: Int = 256, maxSixelGeometry: PixelSize = .defaultMaxSixelGeometry,
                 cellPixelSize: CellPixelSize? = nil, colorDepth: ColorDepth = .none,
-                terminalSize: TerminalSize = .fallback) {
+                terminalSize: TerminalSize = .fallback, kittyGraphics: Bool = false, tmux: TmuxPane? = nil) {
+        self.kittyGraphics = kittyGraphics
+        self.secondaryAttributes = []
+        self.terminalVersion = nil
+        self.tmux = tmux
         self.isTerminal = isTerminal
         self.answered = answered
         self.deviceAttributes = deviceAttributes
@@ -149,17 +227,37 @@ public struct TerminalCapabilities: Equatable, Sendable {
 
     /// The capabilities the replies in `replies` (everything read back after the
     /// queries, in any order) describe, with colours from `environment` and sizes from
-    /// `windowSize`. Missing replies leave conservative defaults: no sixel, 256
-    /// registers, 1000×1000, unknown cell size.
-    public init(replies: [UInt8], environment: [String: String], windowSize: WindowSize?, isTerminal: Bool = true) {
-        self.init(isTerminal: isTerminal, colorDepth: Self.colorDepth(environment: environment))
+    /// `windowSize`. Missing replies leave conservative defaults: no kitty graphics, no
+    /// sixel, 256 registers, 1000×1000, unknown cell size.
+    ///
+    /// Inside tmux (`tmux` given) two DA1 replies may come: tmux's own (`?1;2c`, a VT100
+    /// without sixel) and the outer terminal's through passthrough; the outer one is
+    /// the one that is not tmux's. When the graphics query's reply did not come back
+    /// through tmux, the environment decides: KITTY_WINDOW_ID, or kitty as tmux's client
+    /// terminal (TERM inside tmux names tmux, not the terminal).
+    public init(replies: [UInt8], environment: [String: String], windowSize: WindowSize?, isTerminal: Bool = true,
+                tmux: TmuxPane? = nil) {
+        self.init(isTerminal: isTerminal, colorDepth: Self.colorDepth(environment: environment), tmux: tmux)
         for reply in TerminalReply.parse(replies) {
+            if let graphics = reply.kittyGraphics, graphics.id == KittyEncoder.queryID {
+                kittyGraphics = graphics.message == "OK"
+                continue
+            }
+            if let version = reply.terminalVersion {
+                terminalVersion = version
+                continue
+            }
+            guard reply.introducer == .csi else { continue }
             let p = reply.parameters
             switch (reply.marker, reply.final) {
             case (UInt8(ascii: "?"), UInt8(ascii: "c")):
+                let attributes = Array(p.dropFirst())  // the first is the terminal class
+                if answered, tmux != nil, p == [1, 2] { continue }  // tmux's own, after the outer one
                 answered = true
-                deviceAttributes = Array(p.dropFirst())  // the first is the terminal class
-                sixel = deviceAttributes.contains(4)
+                deviceAttributes = attributes
+                sixel = sixel || deviceAttributes.contains(4)
+            case (UInt8(ascii: ">"), UInt8(ascii: "c")):
+                secondaryAttributes = p
             case (UInt8(ascii: "?"), UInt8(ascii: "S")) where p.count >= 3 && p[1] == 0:
                 // XTSMGRAPHICS: item ; status (0 = success) ; value(s)
                 if p[0] == 1, p[2] > 0 {
@@ -174,6 +272,9 @@ public struct TerminalCapabilities: Equatable, Sendable {
                 continue
             }
         }
+        if let tmux, !kittyGraphics {
+            kittyGraphics = environment["KITTY_WINDOW_ID"].map { !$0.isEmpty } == true || tmux.clientTerm == "xterm-kitty"
+        }
         if let windowSize, windowSize.columns > 0, windowSize.rows > 0 {
             terminalSize = TerminalSize(columns: windowSize.columns, rows: windowSize.rows)
             if cellPixelSize == nil, windowSize.pixelWidth >= windowSize.columns, windowSize.pixelHeight >= windowSize.rows {
@@ -183,6 +284,36 @@ public struct TerminalCapabilities: Equatable, Sendable {
         } else if let columns = environment["COLUMNS"].flatMap(Int.init), let rows = environment["LINES"].flatMap(Int.init),
                   columns > 0, rows > 0 {
             terminalSize = TerminalSize(columns: columns, rows: rows)
+        }
+    }
+
+    /// Whether the terminal is tmux (by its DA2 `>84;…` or XTVERSION), whether or not
+    /// the TMUX variable made it this far (sudo and ssh drop it).
+    public var isTmux: Bool {
+        tmux != nil || secondaryAttributes.first == 84 || terminalVersion?.hasPrefix("tmux") == true
+    }
+
+    /// How pixel graphics reach the terminal: through passthrough inside tmux.
+    public var passthrough: Passthrough { isTmux ? .tmux : .direct }
+
+    /// Inside tmux, pixel graphics need `allow-passthrough`; false when it is off or
+    /// tmux could not be asked (then tmux swallows them).
+    public var pixelsReachTerminal: Bool { !isTmux || tmux?.passthrough == true }
+
+    /// What to tell the user once when tmux stands between usreview and a terminal
+    /// that could draw pixels; nil when nothing is to be done.
+    public var advice: String? {
+        guard isTmux, !pixelsReachTerminal else { return nil }
+        return "inside tmux: images are blocks; `tmux set -g allow-passthrough on` lets kitty or sixel pixels through"
+    }
+
+    /// Whether the terminal can draw `mode` (as far as it said or can be told).
+    public func supports(_ mode: GraphicsMode) -> Bool {
+        switch mode {
+        case .kitty: return kittyGraphics && pixelsReachTerminal
+        case .sixel: return sixel && pixelsReachTerminal
+        case .halfBlocks, .quadrants, .sextants: return isTerminal && colorDepth != .none
+        case .ascii: return true
         }
     }
 
@@ -200,18 +331,21 @@ public struct TerminalCapabilities: Equatable, Sendable {
     }
 
     /// The graphics mode to draw with: the override (`--graphics …`) when given;
-    /// otherwise sixel where DA1 says so, half blocks on any other terminal with
-    /// colour, ascii elsewhere. Quadrants and sextants are never chosen by themselves:
-    /// whether the font has their glyphs cannot be asked (sextants need Unicode 13).
+    /// otherwise the first supported of kitty (lossless), sixel, half blocks, ascii —
+    /// chafa's order. Quadrants and sextants are never chosen by themselves: whether the
+    /// font has their glyphs cannot be asked (sextants need Unicode 13).
     public func chooseMode(override: GraphicsMode?) -> GraphicsMode {
         if let override { return override }
-        guard isTerminal, colorDepth != .none else { return .ascii }
-        return sixel ? .sixel : .halfBlocks
+        return Self.preference.first(where: supports) ?? .ascii
     }
+
+    /// Modes `chooseMode` tries, best first.
+    public static let preference: [GraphicsMode] = [.kitty, .sixel, .halfBlocks, .ascii]
 
     /// The blitter for `mode`: the table notcurses keeps, one entry per mode.
     public func blitter(for mode: GraphicsMode) -> any Blitter {
         switch mode {
+        case .kitty: return KittyBlitter()
         case .sixel: return SixelBlitter(registers: colorRegisters)
         case .sextants: return SextantBlitter()
         case .quadrants: return QuadrantBlitter()
@@ -226,7 +360,7 @@ public struct TerminalCapabilities: Equatable, Sendable {
     public func colors(for mode: GraphicsMode) -> ColorDepth {
         switch mode {
         case .ascii: return .none
-        case .sixel, .sextants, .quadrants, .halfBlocks: return colorDepth == .none ? .palette256 : colorDepth
+        case .kitty, .sixel, .sextants, .quadrants, .halfBlocks: return colorDepth == .none ? .palette256 : colorDepth
         }
     }
 }

@@ -37,13 +37,13 @@ public struct TerminalWriter: Sendable {
         self.colors = colors
     }
 
-    /// The bytes for a rendering: cells become glyphs with colours; a sixel is sent as
-    /// it is, from the position of the grid's first row.
+    /// The bytes for a rendering: cells become glyphs with colours; a pixel image is
+    /// sent as it is, from the position of the grid's first row.
     public func bytes(for rendering: Rendering, at position: RowPositioning) -> [UInt8] {
         switch rendering {
         case .cells(let grid):
             return bytes(for: grid, at: position)
-        case .sixel(let sixel, _, _):
+        case .pixels(let sixel, _, _):
             var out = [UInt8]()
             out.reserveCapacity(sixel.count + 16)
             Self.appendMove(to: position, row: 0, into: &out)

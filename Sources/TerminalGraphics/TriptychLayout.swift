@@ -215,6 +215,11 @@ public struct TriptychLayout: Equatable, Sendable {
 /// line below the frame — at worst the bottom row, which the layout keeps free.
 /// Ascii is written without colour; block modes use the terminal's colours, or the
 /// 256-colour palette when it reported none (blocks need colour to show anything).
+///
+/// Inside tmux (`capabilities.passthrough`) pixel images go through passthrough, each
+/// sequence wrapped on its own, and land at the outer terminal's cursor: they are
+/// placed at `outerOrigin` (the frame's top-left cell in the outer terminal, 1-based;
+/// `TerminalQuery.cursorPosition` after `triptychRoom` and the pane's offset give it).
 public func renderTriptych(images: [GrayImage],
                            labels: [String] = TriptychLayout.defaultLabels,
                            sublabels: [String] = [],
@@ -222,31 +227,70 @@ public func renderTriptych(images: [GrayImage],
                            terminalSize: TerminalSize,
                            mode: GraphicsMode,
                            zoom: Int? = nil,
-                           shownPanel: Int = 0) throws -> [UInt8] {
+                           shownPanel: Int = 0,
+                           outerOrigin: (row: Int, column: Int)? = nil) throws -> [UInt8] {
     let blitter = capabilities.blitter(for: mode)
-    let cell = capabilities.cellPixelSize ?? .typical
-    let layout = TriptychLayout(imageSizes: images.map { PixelSize(width: $0.width, height: $0.height) },
-                                labels: labels, sublabels: sublabels, terminalSize: terminalSize, cell: cell,
-                                mode: mode, pixelsPerCell: blitter.pixelsPerCell(cell),
-                                maxSixelGeometry: capabilities.maxSixelGeometry, zoom: zoom, shownPanel: shownPanel)
+    let layout = triptychLayout(images: images, labels: labels, sublabels: sublabels, capabilities: capabilities,
+                                terminalSize: terminalSize, mode: mode, zoom: zoom, shownPanel: shownPanel)
     let writer = TerminalWriter(colors: capabilities.colors(for: mode))
     let height = layout.size.rows
 
-    var out = [UInt8]()
-    // Make room, come back up, remember where the frame starts.
-    out += [UInt8](repeating: 0x0A, count: height)
-    if height > 0 { out += Array("\u{1B}[\(height)A".utf8) }
-    out += [0x0D, 0x1B, UInt8(ascii: "7")]
+    var out = triptychRoom(rows: height)
+    out += [0x1B, UInt8(ascii: "7")]
     for panel in layout.panels {
         out += writer.bytes(forText: panel.label, at: .fromSavedCursor(row: panel.labelRow, column: panel.labelColumn))
         out += writer.bytes(forText: panel.sublabel, at: .fromSavedCursor(row: panel.sublabelRow, column: panel.sublabelColumn))
         guard !panel.fit.isEmpty else { continue }
         let picture = Scaling.prepare(images[panel.index], for: panel.fit, mode: mode)
+        if mode.isPixel, capabilities.passthrough == .tmux {
+            // Through tmux: each image with its cursor move in the outer terminal.
+            let pieces: [(row: Int, sequences: [[UInt8]])]
+            if mode == .sixel {
+                pieces = SixelStrips.encode(picture, cellHeight: panel.fit.pixelHeight / max(1, panel.fit.rows),
+                                            encoder: SixelEncoder(registers: capabilities.colorRegisters),
+                                            passthrough: .tmux).map { ($0.row, [$0.sixel]) }
+            } else {
+                guard case let .pixels(bytes, _, _) = try blitter.render(picture, columns: panel.fit.columns,
+                                                                         rows: panel.fit.rows) else { continue }
+                pieces = [(0, Passthrough.sequences(in: bytes))]
+            }
+            for piece in pieces {
+                var move: [UInt8] = [0x1B, UInt8(ascii: "7")]
+                if let outerOrigin {
+                    let row = outerOrigin.row + panel.image.row + piece.row
+                    move += Array("\u{1B}[\(row);\(outerOrigin.column + panel.image.column)H".utf8)
+                }
+                out += Passthrough.tmux.place(piece.sequences, move: move, restore: [0x1B, UInt8(ascii: "8")])
+            }
+            continue
+        }
         let rendering = try blitter.render(picture, columns: panel.fit.columns, rows: panel.fit.rows)
         out += writer.bytes(for: rendering, at: .fromSavedCursor(row: panel.image.row, column: panel.image.column))
     }
     out += [0x1B, UInt8(ascii: "8")]
     if height > 0 { out += Array("\u{1B}[\(height)B".utf8) }
+    out.append(0x0D)
+    return out
+}
+
+/// The layout `renderTriptych` draws with.
+public func triptychLayout(images: [GrayImage], labels: [String] = TriptychLayout.defaultLabels,
+                           sublabels: [String] = [], capabilities: TerminalCapabilities,
+                           terminalSize: TerminalSize, mode: GraphicsMode, zoom: Int? = nil,
+                           shownPanel: Int = 0) -> TriptychLayout {
+    let blitter = capabilities.blitter(for: mode)
+    let cell = capabilities.cellPixelSize ?? .typical
+    return TriptychLayout(imageSizes: images.map { PixelSize(width: $0.width, height: $0.height) },
+                          labels: labels, sublabels: sublabels, terminalSize: terminalSize, cell: cell,
+                          mode: mode, pixelsPerCell: blitter.pixelsPerCell(cell),
+                          maxSixelGeometry: capabilities.maxSixelGeometry, zoom: zoom, shownPanel: shownPanel)
+}
+
+/// Room for a frame of `rows` below the cursor: newlines (scrolling if the cursor is
+/// low), back up, to the line's start. Writing it twice leaves the cursor where once does.
+public func triptychRoom(rows: Int) -> [UInt8] {
+    var out = [UInt8](repeating: 0x0A, count: rows)
+    if rows > 0 { out += Array("\u{1B}[\(rows)A".utf8) }
     out.append(0x0D)
     return out
 }

@@ -74,7 +74,7 @@ struct WorkedCase {
         var context = ViewContext(datasetName: "t", modelName: "m", modelError: nil, graphics: .halfBlocks,
                                   lpipsInstalled: true)
         if sixel {
-            context.viewerGraphics = ViewerGraphics(sixel: true, cell: CellPixelSize(width: 10, height: 20),
+            context.viewerGraphics = ViewerGraphics(mode: .sixel, cell: CellPixelSize(width: 10, height: 20),
                                                     maxSixelGeometry: PixelSize(width: 1000, height: 1000),
                                                     registers: 256)
         }

@@ -72,7 +72,7 @@ private let cases = [makeCase(1), makeCase(2), makeCase(3)]
         var context = ViewContext(datasetName: "t", modelName: "m", modelError: nil, graphics: .halfBlocks,
                                   lpipsInstalled: true)
         if sixel {
-            context.viewerGraphics = ViewerGraphics(sixel: true, cell: CellPixelSize(width: 10, height: 20),
+            context.viewerGraphics = ViewerGraphics(mode: .sixel, cell: CellPixelSize(width: 10, height: 20),
                                                     maxSixelGeometry: PixelSize(width: 400, height: 300),
                                                     registers: 256)
         }
@@ -102,25 +102,25 @@ private let cases = [makeCase(1), makeCase(2), makeCase(3)]
         sixelTerminal.sixel = true
         sixelTerminal.colorDepth = .palette256
         let plain = TerminalCapabilities(colorDepth: .palette256)
-        #expect(ViewerGraphics.choose("auto", detect: { sixelTerminal }).sixel)
-        #expect(!ViewerGraphics.choose("auto", detect: { plain }).sixel)
-        #expect(ViewerGraphics.choose("sixel", detect: { plain }).sixel)
-        #expect(!ViewerGraphics.choose("blocks", detect: { sixelTerminal }).sixel)
+        #expect(ViewerGraphics.choose("auto", detect: { sixelTerminal }).mode == .sixel)
+        #expect(ViewerGraphics.choose("auto", detect: { plain }).mode != .sixel)
+        #expect(ViewerGraphics.choose("sixel", detect: { plain }).mode == .sixel)
+        #expect(ViewerGraphics.choose("blocks", detect: { sixelTerminal }).mode != .sixel)
     }
 
     @Test func panelsWipeWhenAnOverlayOpensOrPlacesChange() {
         let panels = SixelPanels(registers: 256, output: open("/dev/null", O_WRONLY))
         let size = TerminalSize(columns: 200, rows: 60)
         let frame = viewerFrame(sixel: true)
-        #expect(!panels.needsWipe(for: frame, overlay: false, size: size))
+        #expect(!panels.prepare(for: frame, overlay: false, size: size))
         panels.draw(frame, overlay: false, size: size)
         #expect(panels.framesDrawn == 1)
         panels.draw(frame, overlay: false, size: size)
         #expect(panels.framesDrawn == 1)  // unchanged: not drawn again
-        #expect(!panels.needsWipe(for: frame, overlay: false, size: size))
-        #expect(panels.needsWipe(for: frame, overlay: true, size: size))
-        #expect(panels.needsWipe(for: ScreenBuffer(columns: 200, rows: 60), overlay: false, size: size))
-        #expect(panels.needsWipe(for: frame, overlay: false, size: TerminalSize(columns: 180, rows: 60)))
+        #expect(!panels.prepare(for: frame, overlay: false, size: size))
+        #expect(panels.prepare(for: frame, overlay: true, size: size))
+        #expect(panels.prepare(for: ScreenBuffer(columns: 200, rows: 60), overlay: false, size: size))
+        #expect(panels.prepare(for: frame, overlay: false, size: TerminalSize(columns: 180, rows: 60)))
         panels.draw(frame, overlay: true, size: size)
         #expect(panels.framesDrawn == 1)
         panels.draw(frame, overlay: false, size: size)
@@ -136,7 +136,7 @@ private let cases = [makeCase(1), makeCase(2), makeCase(3)]
         // A flicker: the middle picture changes, LOW and HIGH stay on the terminal.
         var flickered = frame
         flickered.images[1].picture.pixels = flickered.images[1].picture.pixels.map { 255 - $0 }
-        #expect(!panels.needsWipe(for: flickered, overlay: false, size: size))
+        #expect(!panels.prepare(for: flickered, overlay: false, size: size))
         panels.draw(flickered, overlay: false, size: size)
         #expect(panels.framesDrawn == 2)
         #expect(panels.imagesDrawn == 4)

@@ -14,9 +14,9 @@ final class SixelBlitterTests: XCTestCase {
     func testRenderReturnsTheEncodersBytesAndTheCellArea() throws {
         let image = SixelTestImages.speckle(width: 30, height: 40, seed: 5)
         let rendering = try SixelBlitter(registers: 16, dither: false).render(image, columns: 3, rows: 2)
-        XCTAssertEqual(rendering, .sixel(bytes: SixelEncoder(registers: 16).encode(image), columns: 3, rows: 2))
+        XCTAssertEqual(rendering, .pixels(bytes: SixelEncoder(registers: 16).encode(image), columns: 3, rows: 2))
         let dithered = try SixelBlitter(dither: true).render(image, columns: 3, rows: 2)
-        XCTAssertEqual(dithered, .sixel(bytes: SixelEncoder(dither: true).encode(image), columns: 3, rows: 2))
+        XCTAssertEqual(dithered, .pixels(bytes: SixelEncoder(dither: true).encode(image), columns: 3, rows: 2))
     }
 
     func testZoomRepeatsEachPixelAsABlock() {

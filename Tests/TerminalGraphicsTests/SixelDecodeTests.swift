@@ -3,7 +3,7 @@ import Foundation
 @testable import TerminalGraphics
 import XCTest
 
-/// Test images made in code (the test target has no resources).
+/// Test images made in code.
 enum SixelTestImages {
     /// Columns 0…255, the gray equal to the column, `height` rows.
     static func gradient(height: Int) -> GrayImage {

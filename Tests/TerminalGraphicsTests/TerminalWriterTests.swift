@@ -71,7 +71,7 @@ final class TerminalWriterTests: XCTestCase {
 
     func testSixelBytesPassThrough() {
         let sixel: [UInt8] = Array("\u{1B}Pq#0;2;0;0;0#0~\u{1B}\\".utf8)
-        let bytes = TerminalWriter(colors: .truecolor).bytes(for: .sixel(bytes: sixel, columns: 1, rows: 1),
+        let bytes = TerminalWriter(colors: .truecolor).bytes(for: .pixels(bytes: sixel, columns: 1, rows: 1),
                                                             at: .fromSavedCursor(row: 2, column: 3))
         XCTAssertEqual(bytes, Array("\u{1B}8\u{1B}[2B\u{1B}[3C".utf8) + sixel)
     }

@@ -1,10 +1,11 @@
 """Finds a gray source image inside a screenshot and reports how faithfully it was drawn.
 
-    python3 compare_screenshot.py SCREEN.png SOURCE.png
+    python3 compare_screenshot.py SCREEN.png SOURCE.png [--max-error N]
 
 Prints the offset, PSNR, maximum error and distinct gray levels; exits non-zero when the
 image is not found or when PSNR < 48 dB or any pixel is off by more than 2 levels
-(the sixel issue's bar for a 101-register gray palette).
+(the sixel issue's bar for a 101-register gray palette) — or by more than N with
+--max-error (0 for lossless protocols: kitty graphics).
 """
 import os
 import sys
@@ -46,6 +47,7 @@ def locate(screen, source):
 
 def main():
     screen, source = gray(sys.argv[1]), gray(sys.argv[2])
+    limit = int(sys.argv[sys.argv.index("--max-error") + 1]) if "--max-error" in sys.argv else None
     h, w = source.shape
     top, left = locate(screen, source)
     if top < 0 or left < 0 or top + h > screen.shape[0] or left + w > screen.shape[1]:
@@ -57,6 +59,8 @@ def main():
     psnr = float("inf") if mse == 0 else 10 * np.log10(255 ** 2 / mse)
     print(f"found at x={left} y={top}; PSNR {psnr:.2f} dB, max error {int(error.max())}, "
           f"{len(np.unique(drawn))} gray levels on screen ({len(np.unique(source))} in the source)")
+    if limit is not None:
+        sys.exit(0 if error.max() <= limit else 1)
     sys.exit(0 if psnr >= 48 and error.max() <= 2 else 1)
 
 

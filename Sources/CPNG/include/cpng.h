@@ -51,6 +51,12 @@ cpng_result cpng_read_gray8(int descriptor, uint64_t max_pixels, uint8_t **pixel
 cpng_result cpng_write_gray8(const char *path, const uint8_t *pixels,
                              uint32_t width, uint32_t height);
 
+/// Encodes an 8-bit gray, non-interlaced PNG in memory (zlib `level` 0-9), for
+/// terminals that take PNG (the kitty graphics protocol). On success *bytes is a
+/// malloc'd buffer of *count bytes that the caller frees with cpng_free.
+cpng_result cpng_encode_gray8(const uint8_t *pixels, uint32_t width, uint32_t height, int level,
+                              uint8_t **bytes, size_t *count);
+
 void cpng_free(void *pointer);
 
 #endif

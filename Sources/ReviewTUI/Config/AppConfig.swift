@@ -41,7 +41,7 @@ public struct Setting<Value: Equatable & Sendable>: Equatable, Sendable {
 }
 
 /// The graphics modes a config file or flag may ask for.
-public let graphicsModeNames = ["auto", "sixel", "blocks", "quadrants", "sextants", "ascii"]
+public let graphicsModeNames = ["auto", "kitty", "sixel", "blocks", "quadrants", "sextants", "ascii"]
 
 /// The settings of `config.toml`, each optional (absent: not set in the file), or of the
 /// command line's flags.

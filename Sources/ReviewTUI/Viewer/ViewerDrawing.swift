@@ -46,8 +46,8 @@ extension Views {
                 }
             }
         }
-        if blitter.mode == .sixel {
-            recordSixelPicture(picture, image: image, fit: fit, transform: transform, view: view,
+        if blitter.mode.isPixel {
+            recordPixelPicture(picture, image: image, fit: fit, transform: transform, view: view,
                                column: column, row: row, into: &screen)
             return
         }

@@ -20,6 +20,6 @@ public struct SixelBlitter: Blitter {
     }
 
     public func render(_ image: GrayImage, columns: Int, rows: Int) throws -> Rendering {
-        .sixel(bytes: SixelEncoder(registers: registers, dither: dither).encode(image), columns: columns, rows: rows)
+        .pixels(bytes: SixelEncoder(registers: registers, dither: dither).encode(image), columns: columns, rows: rows)
     }
 }

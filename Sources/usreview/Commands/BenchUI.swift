@@ -13,8 +13,9 @@ struct BenchUI: ParsableCommand {
             256×256 images in half blocks, the browser with 1050 cases (or --dataset's), and reducer \
             steps. Prints medians. Target: viewer frame under 5 ms. With --pty it also runs this \
             binary's review app on a pseudo-terminal (200×60; a python3 pty harness), in blocks \
-            and then in sixel mode (the harness answers the app's terminal queries as xterm -ti \
-            vt340 with 10×20-pixel cells), and times start-up to the first frame and a key press \
+            then in sixel mode (the harness answers the app's terminal queries as xterm -ti \
+            vt340 with 10×20-pixel cells), then in kitty mode (it answers as kitty 0.26 does, \
+            with the same cells; n/p between cases the terminal holds is placements only), and times start-up to the first frame and a key press \
             (n/p, cached case) to the finished frame. With --model the viewer shows all three \
             pictures (LOW · ENHANCED · HIGH) and the flicker key f is timed too; without one \
             the ENHANCED panel stays empty. \
@@ -59,7 +60,7 @@ struct BenchUI: ParsableCommand {
         if pty {
             let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                 ?? CommandLine.arguments[0]
-            for graphics in ["blocks", "sixel"] {
+            for graphics in ["blocks", "sixel", "kitty"] {
                 report.figures += try PtyBenchmark.run(binary: binary, dataset: dataset.map { URL(fileURLWithPath: $0).path },
                                                        model: model.map { URL(fileURLWithPath: $0).path }, graphics: graphics,
                                                        runs: max(1, ptyRuns), columns: report.columns, rows: report.rows)

@@ -3,7 +3,7 @@ import Foundation
 import ReviewTUI
 
 /// `usreview bench-ui --pty`: the real binary (`usreview review --graphics blocks`, then
-/// `--graphics sixel`) on a pseudo-terminal at 200×60 cells, driven by a small python3
+/// `--graphics sixel`, then `--graphics kitty`) on a pseudo-terminal at 200×60 cells, driven by a small python3
 /// `pty` harness: start-up to the first frame (the browser's hint bar on the terminal)
 /// and key press (n/p between two cached cases in the viewer; with a model also f, the
 /// flicker that swaps only the middle panel) to the frame's last byte (nothing more for
@@ -13,7 +13,9 @@ import ReviewTUI
 /// answers the app's queries as xterm -ti vt340 does (256 colour registers, 10×20-pixel
 /// cells), so the app draws sixel as it would in a real terminal, and every timed frame
 /// is checked to hold complete sixel images (`ESC P … q` to `ESC \`), as many as the
-/// viewer has pictures (three with a model: LOW · ENHANCED · HIGH).
+/// viewer has pictures (three with a model: LOW · ENHANCED · HIGH). In kitty mode it
+/// answers as kitty 0.26.5 does (the graphics query's OK, XTVERSION, DA1 `?62;c`; cells
+/// 10×20 as for sixel) and each timed frame must place as many pictures (`a=p`).
 enum PtyBenchmark {
     struct Samples: Decodable {
         var startup: [Double]
@@ -50,7 +52,11 @@ enum PtyBenchmark {
                                       minimumMilliseconds: sorted.first ?? .nan, runs: sorted.count)
         }
         func frame(_ images: Int, _ bytes: Int) -> String {
-            graphics == "sixel" ? "\(images) sixel\(images == 1 ? "" : "s"), \(bytes / 1024) KiB" : "\(bytes / 1024) KiB"
+            switch graphics {
+            case "sixel": return "\(images) sixel\(images == 1 ? "" : "s"), \(bytes / 1024) KiB"
+            case "kitty": return "\(images) placement\(images == 1 ? "" : "s"), \(bytes) B"
+            default: return "\(bytes / 1024) KiB"
+            }
         }
         return [figure("pty \(graphics) start-up → first frame", samples.startup),
                 figure("pty \(graphics) start-up → frame settled", samples.startupSettled),
@@ -70,6 +76,9 @@ runs, cols, rows = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 # geometry, the cell size, and DA1 (with 4: sixel) last, as a terminal answers in order.
 DA1_QUERY = b"\x1b[c"
 REPLIES = b"\x1b[?1;0;256S\x1b[?2;0;2000;1200S\x1b[6;20;10t\x1b[?63;1;2;4;6;9;15;16;22;28c"
+if graphics == "kitty":
+    # kitty 0.26.5's answers (recorded), with the same 10×20-pixel cells.
+    REPLIES = (b"\x1b_Gi=31;OK\x1b\\\x1b[6;20;10t\x1b[>1;4000;26c\x1bP>|kitty(0.26.5)\x1b\\\x1b[?62;c")
 work = tempfile.mkdtemp(prefix="usreview-bench-pty-")
 try:
     if not dataset:
@@ -159,14 +168,22 @@ try:
             frames.append(frame)
         return times, frames
 
+    def kitty_placements(frame):
+        """The kitty placements in `frame` (one per picture shown), checked complete."""
+        found = [m.start() for m in re.finditer(rb"\x1b_Ga=p,", frame)]
+        for position in found:
+            if frame.find(b"\x1b\\", position) < 0:
+                raise SystemExit("bench-ui --pty: a kitty placement without its ST (ESC \\) in a timed frame")
+        return [(0, 0)] * len(found)
+
     def images_per_frame(frames, what):
-        """The sixel images of each frame (the same count in all), checked complete."""
-        images = [sixel_images(frame) for frame in frames]
+        """The sixel images (kitty: placements) of each frame (the same count in all), checked complete."""
+        images = [kitty_placements(frame) if graphics == "kitty" else sixel_images(frame) for frame in frames]
         if len({len(found) for found in images}) != 1:
             raise SystemExit("bench-ui --pty: timed %s frames hold different numbers of sixel images: %r"
                              % (what, sorted({len(found) for found in images})))
-        if graphics == "sixel" and not images[0]:
-            raise SystemExit("bench-ui --pty: sixel mode, but the timed %s frames hold no sixel image" % what)
+        if graphics in ("sixel", "kitty") and not images[0]:
+            raise SystemExit("bench-ui --pty: %s mode, but the timed %s frames hold no picture" % (graphics, what))
         return images[0]
 
     def median_bytes(times, frames):

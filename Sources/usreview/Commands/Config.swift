@@ -10,7 +10,7 @@ struct Config: ParsableCommand {
             Settings come from built-in defaults, then the config file \
             ($XDG_CONFIG_HOME/usreview/config.toml, default ~/.config/usreview/config.toml), \
             then command-line flags. The file's keys: theme = "reading-room" (a name or a \
-            path), graphics = "auto|sixel|blocks|quadrants|sextants|ascii", threads = N, \
+            path), graphics = "auto|kitty|sixel|blocks|quadrants|sextants|ascii", threads = N, \
             dataset = "PATH", models = ["G.safetensors", …], lncc_window = 9, \
             cache_size = 24. Unknown keys are warnings; bad values are errors. \
             Also printed: where themes are searched, the shipped demo model (the default model when the embedded demo dataset is opened without one) and the log file.

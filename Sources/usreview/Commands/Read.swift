@@ -29,17 +29,17 @@ struct Read: ParsableCommand {
     @Option(help: "Generator threads (default: all cores).", transform: NumericRange.threads.parse)
     var threads: Int?
 
-    @Option(help: "Images in the panels: auto, blocks, quadrants, sextants (half blocks where the terminal has 256 colours) or ascii. Sixel is not drawn in study mode yet.")
+    @Option(help: "Images in the panels: auto, blocks, quadrants, sextants (half blocks where the terminal has 256 colours) or ascii. Kitty graphics and sixel are not drawn in study mode yet.")
     var graphics: String = "auto"
 
     @OptionGroup var database: StudyDatabaseOptions
 
     func validate() throws {
-        if graphics == "sixel" {
-            throw ValidationError("--graphics sixel: study mode draws its panels with character cells; use auto, blocks, quadrants, sextants or ascii (usreview review draws sixel).")
+        if graphics == "sixel" || graphics == "kitty" {
+            throw ValidationError("--graphics \(graphics): study mode draws its panels with character cells; use auto, blocks, quadrants, sextants or ascii (usreview review draws kitty graphics and sixel).")
         }
         if !graphicsModeNames.contains(graphics) {
-            throw ValidationError("--graphics '\(graphics)' is not one of \(graphicsModeNames.filter { $0 != "sixel" }.joined(separator: ", "))")
+            throw ValidationError("--graphics '\(graphics)' is not one of \(graphicsModeNames.filter { $0 != "sixel" && $0 != "kitty" }.joined(separator: ", "))")
         }
     }
 

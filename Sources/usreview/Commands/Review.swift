@@ -27,7 +27,7 @@ struct Review: ParsableCommand {
     @Option(help: "Interface colours: a theme name (reading-room, light, high-contrast) or a .toml file. Default: the config file's theme, else reading-room.")
     var theme: String?
 
-    @Option(help: "Images in the viewer: auto (sixel where the terminal says so, else blocks), sixel, blocks, quadrants, sextants, ascii. Default: the config file's graphics, else auto.")
+    @Option(help: "Images in the viewer: auto (kitty graphics or sixel where the terminal says so, else blocks), kitty, sixel, blocks, quadrants, sextants, ascii. Default: the config file's graphics, else auto.")
     var graphics: String?
 
     @Option(help: "An open-mode reader study (its name, as given to study create) whose ratings the browser shows: a rated column, and rated / not rated in the e filter. Read again when the study changes. A blinded study is refused: the app shows model names (use study status).")

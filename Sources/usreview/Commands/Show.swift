@@ -6,17 +6,19 @@ import TerminalGraphics
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print images side by side in the terminal (sixel or Unicode blocks) and exit.",
+        abstract: "Print images side by side in the terminal (kitty graphics, sixel or Unicode blocks) and exit.",
         discussion: """
             With three images this is the LOW · ENHANCED · HIGH triptych. The terminal is \
-            asked once (within 200 ms) whether it draws sixel, how many colour registers it \
-            has and how large its cells are; --graphics overrides the choice. Images are \
+            asked once (within 200 ms) whether it takes kitty graphics (exact pixels) or sixel, \
+            how many colour registers it has and how large its cells are; kitty is preferred, \
+            then sixel, then blocks; --graphics overrides the choice. Images are \
             never colourised; zoom is nearest-neighbour, so speckle stays speckle.
 
             Examples:
               usreview show low.png enhanced.png high.png
               usreview show low.png high.png --labels LOW,HIGH --graphics blocks
               usreview show image.png --graphics sixel --zoom 2
+              usreview show low.png enhanced.png high.png --graphics kitty
             """
     )
 
@@ -29,7 +31,7 @@ struct Show: ParsableCommand {
     @Option(help: "Second label line under each panel (e.g. device names), comma-separated.")
     var sublabels: String?
 
-    @Option(help: "auto, sixel, blocks, quadrants, sextants or ascii.")
+    @Option(help: "auto, kitty, sixel, blocks, quadrants, sextants or ascii.")
     var graphics: String = "auto"
 
     @Option(help: "Integer zoom (nearest neighbour); default: fit the terminal.", transform: NumericRange.zoom.parse)
@@ -44,7 +46,7 @@ struct Show: ParsableCommand {
     func validate() throws {
         guard !images.isEmpty else { throw ValidationError("Give at least one image.") }
         guard graphics == "auto" || GraphicsMode(rawValue: graphics) != nil else {
-            throw ValidationError("--graphics must be auto, sixel, blocks, quadrants, sextants or ascii.")
+            throw ValidationError("--graphics must be auto, kitty, sixel, blocks, quadrants, sextants or ascii.")
         }
     }
 
@@ -53,10 +55,23 @@ struct Show: ParsableCommand {
         let capabilities = TerminalQuery.detect()
         let mode = capabilities.chooseMode(override: GraphicsMode(rawValue: graphics))
         let size = try terminalSize(for: pictures, capabilities: capabilities, mode: mode)
-        let bytes = try renderTriptych(images: pictures,
-                                       labels: labels.map(split) ?? Array(TriptychLayout.defaultLabels.prefix(pictures.count)),
-                                       sublabels: sublabels.map(split) ?? [],
-                                       capabilities: capabilities, terminalSize: size, mode: mode, zoom: zoom)
+        let labels = labels.map(split) ?? Array(TriptychLayout.defaultLabels.prefix(pictures.count))
+        let sublabels = sublabels.map(split) ?? []
+        if let advice = capabilities.advice, !mode.isPixel { FileHandle.standardError.write(Data("usreview: \(advice)\n".utf8)) }
+        // Through tmux a pixel image lands at the outer terminal's cursor: make room,
+        // ask where the frame starts in the pane, add the pane's offset.
+        var origin: (row: Int, column: Int)?
+        if mode.isPixel, capabilities.passthrough == .tmux, let pane = capabilities.tmux {
+            let layout = triptychLayout(images: pictures, labels: labels, sublabels: sublabels,
+                                        capabilities: capabilities, terminalSize: size, mode: mode, zoom: zoom)
+            FileHandle.standardOutput.write(Data(triptychRoom(rows: layout.size.rows)))
+            if let cursor = TerminalQuery.cursorPosition() {
+                origin = (pane.top + cursor.row, pane.left + 1)
+            }
+        }
+        let bytes = try renderTriptych(images: pictures, labels: labels, sublabels: sublabels,
+                                       capabilities: capabilities, terminalSize: size, mode: mode, zoom: zoom,
+                                       outerOrigin: origin)
         FileHandle.standardOutput.write(Data(bytes))
     }
 
@@ -66,7 +81,7 @@ struct Show: ParsableCommand {
                               mode: GraphicsMode) throws -> TerminalSize {
         var size = capabilities.terminalSize
         let cell = capabilities.cellPixelSize ?? .typical
-        let perCell = mode == .sixel ? (cell.width, cell.height) : capabilities.blitter(for: mode).pixelsPerCell(cell)
+        let perCell = mode.isPixel ? (cell.width, cell.height) : capabilities.blitter(for: mode).pixelsPerCell(cell)
         if !capabilities.isTerminal {
             let scale = zoom ?? 1
             let columns = pictures.reduce(0) { $0 + ($1.width * scale + perCell.0 - 1) / perCell.0 + 2 }
