@@ -9,9 +9,12 @@ public struct BoxPlot: Sendable {
         public var name: String
         /// One list of values per group, in the order of `groups`.
         public var values: [[Double]]
-        public init(name: String, values: [[Double]]) {
+        /// Its place in the palette, so one model keeps one colour across figures.
+        public var colorIndex: Int?
+        public init(name: String, values: [[Double]], colorIndex: Int? = nil) {
             self.name = name
             self.values = values
+            self.colorIndex = colorIndex
         }
     }
 
@@ -71,7 +74,7 @@ public struct BoxPlot: Sendable {
         var svg = SVGDocument(width: frame.width, height: frame.height)
         let y = yScale
         frame.draw(&svg, title: title, subtitle: subtitle, xLabel: xLabel, yLabel: yLabel, y: y)
-        frame.legend(&svg, series.enumerated().map { ($1.name, Palette.color($0)) })
+        frame.legend(&svg, series.enumerated().map { ($1.name, Palette.color($1.colorIndex ?? $0)) })
         if let referenceLine {
             svg.line(x1: frame.plotX.lowerBound, y1: y(referenceLine), x2: frame.plotX.upperBound, y2: y(referenceLine),
                      stroke: Palette.ink, dash: "4 3", className: "reference-line")
@@ -81,7 +84,7 @@ public struct BoxPlot: Sendable {
                      y: frame.plotY.upperBound + 18, anchor: .middle, size: 11, className: "tick-label x-tick-label")
             for (s, entry) in series.enumerated() {
                 let values = entry.values[g].filter(\.isFinite)
-                let color = Palette.color(s), x = centerX(group: g, series: s), half = boxWidth / 2
+                let color = Palette.color(entry.colorIndex ?? s), x = centerX(group: g, series: s), half = boxWidth / 2
                 if !values.isEmpty {
                     let sorted = values.sorted()
                     let q1 = Self.quantile(sorted, 0.25), median = Self.quantile(sorted, 0.5), q3 = Self.quantile(sorted, 0.75)

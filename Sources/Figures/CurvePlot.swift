@@ -27,7 +27,9 @@ public struct CurvePlot: Sendable {
         self.curves = curves
         self.xLabel = xLabel
         self.yLabel = yLabel
-        frame = Frame(width: size + 90, height: size + 60)
+        // Room on the right for the legend, one entry per line.
+        frame = Frame(width: size + 90 + 190, height: size + 60)
+        frame.right = 210
     }
 
     public var xScale: LinearScale { LinearScale(domain: 0...1, range: frame.plotX) }
@@ -57,7 +59,11 @@ public struct CurvePlot: Sendable {
                 svg.circle(cx: x(point.x), cy: y(point.y), r: curve.emphasised ? 3 : 2, fill: stroke, className: "point")
             }
         }
-        frame.legend(&svg, legend)
+        for (index, entry) in legend.enumerated() {
+            let top = frame.plotY.lowerBound + Double(index) * 18
+            svg.rect(x: frame.width - 195, y: top, width: 10, height: 10, fill: entry.1, className: "legend-key")
+            svg.text(entry.0, x: frame.width - 181, y: top + 9, size: 11, className: "legend-label")
+        }
         return svg.render(title: title)
     }
 }

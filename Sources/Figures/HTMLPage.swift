@@ -25,7 +25,7 @@ public struct HTMLPage: Sendable {
     }
 
     static let style = """
-        body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2em auto;max-width:1100px;color:#000;line-height:1.4}
+        body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2em auto;padding:0 24px;max-width:1100px;color:#000;line-height:1.4}
         table{border-collapse:collapse;margin:0.5em 0 1.2em}th,td{border:1px solid #BBB;padding:2px 8px;font-size:13px}
         td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#F0F0F0}
         figure{margin:1.5em 0}figcaption{font-size:13px;max-width:720px}
@@ -36,7 +36,7 @@ public struct HTMLPage: Sendable {
         out += "<title>\(MarkupText.escape(title))</title>\n<style>\n\(Self.style)\n</style>\n</head>\n<body>\n"
         out += MarkdownHTML.render(markdown)
         if !figures.isEmpty {
-            out += "<h2>Figures</h2>\n"
+            out += "<h2 id=\"figures\">Figures</h2>\n"
             for figure in figures {
                 out += "<figure id=\"\(MarkupText.escape(figure.name))\">\n\(figure.svg)"
                 out += "<figcaption>\(MarkupText.escape(figure.caption))</figcaption>\n</figure>\n"

@@ -48,7 +48,7 @@ public struct HeatMap: Sendable {
                          fill: value != nil && t > 0.55 ? "#FFFFFF" : Palette.ink, className: "cell-label")
             }
         }
-        svg.text(legend, x: left + Double(labels.count) * cell / 2, y: height - 14, anchor: .middle, size: 12,
+        svg.text(legend, x: width / 2, y: height - 14, anchor: .middle, size: 12,
                  className: "axis-label x-label")
         return svg.render(title: title)
     }

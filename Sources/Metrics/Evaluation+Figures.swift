@@ -47,7 +47,7 @@ extension Evaluation {
                               e.isFinite, l.isFinite else { return nil }
                         return e - l
                     }
-                })
+                }, colorIndex: m + 1)
             }
             for (m, model) in models.enumerated() {
                 let all = differences[m].values.last ?? []

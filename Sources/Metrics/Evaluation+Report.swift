@@ -132,7 +132,7 @@ extension Evaluation {
             lines.append("\(failures.count) case(s) could not be scored:")
             lines += failures.map { "  - \($0)" }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map { $0.trimmingTrailingSpaces() }.joined(separator: "\n") + "\n"
     }
 
     /// The table as Markdown (a paper's Table 2), then the tests.
@@ -163,4 +163,8 @@ extension Evaluation {
         }
         return out
     }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String { String(reversed().drop { $0 == " " }.reversed()) }
 }

@@ -114,7 +114,7 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(curve.ofClass("curve").count, 2)
         XCTAssertEqual(curve.ofClass("mean-curve").count, 1)
         XCTAssertEqual(curve.ofClass("point").count, 6)
-        // Plot area x 70…470 (width 490 − 20), y 64…390 (height 460 − 70): (0.25, 0.5) → (170, 227).
+        // Plot area x 70…470 (width 680 − 210 kept for the legend), y 64…390 (height 460 − 70): (0.25, 0.5) → (170, 227).
         let point = curve.ofClass("point")[1]
         XCTAssertEqual(Double(point.attributes["cx"]!)!, 170, accuracy: 0.01)
         XCTAssertEqual(Double(point.attributes["cy"]!)!, 227, accuracy: 0.01)

@@ -93,6 +93,35 @@ final class ComparisonDirectionTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(question.interReaderByImage[1].icc21.value), icc[.singleAbsolute].icc, accuracy: 1e-12)
     }
 
+    /// One figure of each kind for the one question: a VGC curve for the one comparison,
+    /// the rating distributions, the forest plot, and κ heat maps per image and pooled.
+    func testFiguresAndTheHTMLPage() throws {
+        let report = try report(models: ["enhanced", "plain"])
+        let figures = report.figures()
+        XCTAssertEqual(figures.map(\.name), [
+            "study-fidelity-vgc-enhanced-vs-plain.svg", "study-fidelity-distribution.svg", "study-fidelity-forest.svg",
+            "study-fidelity-agreement-enhanced.svg", "study-fidelity-agreement-plain.svg",
+            "study-fidelity-agreement-pooled_over_all_rated_images.svg",
+        ])
+        // The VGC curve of reader R0 by hand: enhanced is rated above plain in every case, so
+        // at every threshold the share of enhanced ≥ t is at least plain's.
+        let question = try XCTUnwrap(report.questions.first)
+        let plain = try XCTUnwrap(report.distribution(question, "plain", reader: "R0"))
+        let enhanced = try XCTUnwrap(report.distribution(question, "enhanced", reader: "R0"))
+        let curve = StudyReport.vgcCurve(first: enhanced, second: plain)
+        XCTAssertEqual(curve.count, 6)
+        XCTAssertTrue(curve.allSatisfy { $0.y >= $0.x })
+        XCTAssertEqual(curve.last?.x, 1)
+        XCTAssertEqual(curve.last?.y, 1)
+        // Plain by R0 (r = 0): 1 + c mod 3 over c = 0…9 → four 1s, three 2s, three 3s.
+        XCTAssertEqual(plain, [4, 3, 3, 0, 0])
+        XCTAssertEqual(curve[3].x, 0.3, accuracy: 1e-12, "P(plain ≥ 3) = 3/10")
+        let html = report.html()
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 6)
+        XCTAssertTrue(html.contains("<h3>fidelity: enhanced vs plain: H1 enhanced rated higher</h3>"))
+        XCTAssertFalse(html.contains("<script"))
+    }
+
     func testStudyFileKeepsTheOrderModelsAreWrittenIn() throws {
         let base = URL(fileURLWithPath: "/studies")
         let table = try StudyDefinition.parse("""
