@@ -485,9 +485,15 @@ struct ReportBuilder {
                     let keep = vgcCases.indices.filter { $0 != omitted }
                     return VisualGradingAUC.auc(enhanced: keep.map { e[i][j][$0] }, reference: keep.map { l[j][$0] }) ?? .nan
                 }
-                Self.fill(&vgc, result, models, pairs: (0..<models.count).flatMap { i in
-                    (i + 1..<models.count).map { (models[i], models[$0]) }
-                })
+                // Differences between models in the direction the study compares them, if it does.
+                var modelPairs: [(first: String, second: String)] = []
+                for i in models.indices {
+                    for j in models.indices where j > i {
+                        let reversed = pairs.contains { $0.first == models[j] && $0.second == models[i] }
+                        modelPairs.append(reversed ? (models[j], models[i]) : (models[i], models[j]))
+                    }
+                }
+                Self.fill(&vgc, result, models, pairs: modelPairs)
             }
             analyses.append(vgc)
         }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Dataset
 import Enhancer
-import Figures
 import Foundation
 import Metrics
 
@@ -100,6 +99,7 @@ struct Eval: ParsableCommand {
                                             scorer: PairScorer(lnccWindow: lnccWindow, lpips: lpips)) { bar.update($0, $1) }
         bar.finish()
         if let csv { try AtomicFile.write(Data(evaluation.caseCSV().utf8), to: URL(fileURLWithPath: csv)) }
+        if let figures { try writeFigures(evaluation.figures(), to: figures) }
         let output: String
         switch outputFormat {
         case .text: output = evaluation.text()
@@ -108,7 +108,6 @@ struct Eval: ParsableCommand {
         case .json: output = try evaluation.json() + "\n"
         case .html: output = evaluation.html()
         }
-        if let figures { try writeFigures(evaluation.figures(), to: figures) }
         FileHandle.standardOutput.write(Data(output.utf8))
         // The others are scored and printed; the exit status says the run is incomplete.
         if !evaluation.failures.isEmpty {
@@ -116,16 +115,6 @@ struct Eval: ParsableCommand {
             throw ExitCode(1)
         }
     }
-}
-
-/// Writes each figure as `DIR/<name>.svg` (atomically), making DIR if needed.
-func writeFigures(_ figures: [HTMLPage.Figure], to folder: String) throws {
-    let url = URL(fileURLWithPath: folder, isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    for figure in figures {
-        try AtomicFile.write(Data(figure.svg.utf8), to: url.appendingPathComponent(figure.name))
-    }
-    printError("Wrote \(figures.count) figure(s) to \(folder).")
 }
 
 /// `--model NAME=PATH`, or a bare PATH named by its file name without extension.
