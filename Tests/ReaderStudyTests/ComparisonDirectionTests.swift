@@ -25,7 +25,7 @@ final class ComparisonDirectionTests: XCTestCase {
         let snapshot = try store.createStudy(definition, cases: syntheticCases(10))
         let index = Dictionary(uniqueKeysWithValues: snapshot.cases.enumerated().map { ($1.caseId, $0) })
         for (r, name) in readers.enumerated() {
-            let session = try ReadingSession(store: store, study: "pilot", reader: name)
+            let session = try enrolledSession(store: store, study: "pilot", reader: name)
             while let current = session.current {
                 for panel in current.candidates {
                     let value = rating(panel.source.resultName, index[current.studyCase.caseId]!, r)
