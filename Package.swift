@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "MetricsTests",
-            dependencies: ["Metrics", "Dataset", "Enhancer"],
+            dependencies: ["Metrics", "Dataset", "Enhancer", "UntrustedText"],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import Statistics
+import UntrustedText
 
 extension Evaluation {
     public func json() throws -> String {
@@ -23,33 +24,33 @@ extension Evaluation {
         return encoder
     }
 
-    /// One row per case and image: id, organ, split, method ("low" or a model), then the
-    /// metrics in the paper's order, each the shortest text that reads back to the same
-    /// Double ("inf" for identical images; empty when LPIPS is not installed).
+    /// One row per case and image: id, organ, split, method ("low" or a model; text,
+    /// neutralised against formulas), then the metrics in the paper's order, each the
+    /// shortest text that reads back to the same Double ("inf" for identical images;
+    /// empty when LPIPS is not installed). RFC 4180 through `CSVTable`, LF line ends.
     public func caseCSV() -> String {
-        var lines = ["id,organ,split,method," + MetricName.paperOrder.map(\.rawValue).joined(separator: ",")]
-        for result in cases {
-            for (name, scores) in zip(rowNames, [result.low] + result.models) {
-                let cells = MetricName.paperOrder.map { metric in metric.value(of: scores).map(Self.cell) ?? "" }
-                lines.append(([result.id, result.organ.rawValue, result.split?.rawValue ?? "", name] + cells)
-                    .joined(separator: ","))
+        let header = ["id", "organ", "split", "method"] + MetricName.paperOrder.map(\.rawValue)
+        let rows: [[CSVCell]] = cases.flatMap { result in
+            zip(rowNames, [result.low] + result.models).map { name, scores in
+                [.text(result.id), .text(result.organ.rawValue), .text(result.split?.rawValue ?? ""), .text(name)]
+                    + MetricName.paperOrder.map { metric in .number(metric.value(of: scores).map(Self.cell) ?? "") }
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return CSVTable.render(header: header, rows: rows, lineEnd: .lf)
     }
 
     /// The table as CSV: one row per group and method, mean and sd of each metric.
     public func summaryCSV() -> String {
-        var lines = ["organ,method,cases," + metrics.map { "\($0.rawValue)_mean,\($0.rawValue)_sd" }.joined(separator: ",")]
-        for group in summaries {
-            for row in group.rows {
-                let cells = metrics.map { metric in
-                    row.cells.first { $0.metric == metric }.map { "\(Self.cell($0.mean)),\(Self.cell($0.sd))" } ?? ","
+        let header = ["organ", "method", "cases"] + metrics.flatMap { ["\($0.rawValue)_mean", "\($0.rawValue)_sd"] }
+        let rows: [[CSVCell]] = summaries.flatMap { group in
+            group.rows.map { row in
+                [.text(group.group), .text(row.name), .number(String(group.cases))] + metrics.flatMap { metric -> [CSVCell] in
+                    let cell = row.cells.first { $0.metric == metric }
+                    return [.number(cell.map { Self.cell($0.mean) } ?? ""), .number(cell.map { Self.cell($0.sd) } ?? "")]
                 }
-                lines.append(([group.group, row.name, String(group.cases)] + cells).joined(separator: ","))
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return CSVTable.render(header: header, rows: rows, lineEnd: .lf)
     }
 
     static func cell(_ value: Double) -> String {
@@ -80,7 +81,9 @@ extension Evaluation {
     }
 
     var header: String {
-        let models = models.isEmpty ? "none (reference-low baseline only)" : models.map(\.name).joined(separator: ", ")
+        // Model names come from the command line: outside text, escaped.
+        let models = models.isEmpty ? "none (reference-low baseline only)"
+            : models.map { TerminalText.sanitized($0.name) }.joined(separator: ", ")
         return "split \(split), \(cases.count) cases, models: \(models), LNCC window \(lnccWindow)×\(lnccWindow)"
     }
 
@@ -130,7 +133,8 @@ extension Evaluation {
         if !failures.isEmpty {
             lines.append("")
             lines.append("\(failures.count) case(s) could not be scored:")
-            lines += failures.map { "  - \($0)" }
+            // The failures name files: outside text, escaped, one line each.
+            lines += failures.map { "  - \(TerminalText.sanitized($0))" }
         }
         return lines.map { $0.trimmingTrailingSpaces() }.joined(separator: "\n") + "\n"
     }
@@ -159,7 +163,8 @@ extension Evaluation {
             }
         }
         if !failures.isEmpty {
-            out += "\n\(failures.count) case(s) could not be scored:\n\n" + failures.map { "- \($0)\n" }.joined()
+            out += "\n\(failures.count) case(s) could not be scored:\n\n"
+                + failures.map { "- \(TerminalText.sanitized($0))\n" }.joined()
         }
         return out
     }

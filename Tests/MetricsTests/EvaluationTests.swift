@@ -3,6 +3,7 @@ import Enhancer
 import Foundation
 @testable import Metrics
 import Statistics
+import UntrustedText
 import XCTest
 
 final class EvaluationTests: XCTestCase {
@@ -83,16 +84,17 @@ final class EvaluationTests: XCTestCase {
         let evaluation = Evaluation(models: models(["a", "b-2"]), split: "test", lnccWindow: 11, cases: results)
         XCTAssertEqual(try Evaluation.decode(json: Data(try evaluation.json().utf8)), evaluation)
 
-        // The per-case CSV: one row per case and method, every number read back to the same Double.
-        let lines = evaluation.caseCSV().split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        XCTAssertEqual(lines[0].joined(separator: ","), "id,organ,split,method,lncc,ssim,psnr,lpips")
+        // The per-case CSV, read back by the project's CSV reader: one row per case and
+        // method, every number read back to the same Double.
+        let lines = try CSVTable.parse(evaluation.caseCSV()).map(\.fields)
+        XCTAssertEqual(lines[0], ["id", "organ", "split", "method", "lncc", "ssim", "psnr", "lpips"])
         XCTAssertEqual(lines.count, 1 + 5 * 3)
         for (row, fields) in lines.dropFirst().enumerated() {
             let result = results[row / 3]
             let scores = [result.low, result.models[0], result.models[1]][row % 3]
-            XCTAssertEqual(String(fields[0]), result.id)
-            XCTAssertEqual(String(fields[3]), ["low", "a", "b-2"][row % 3])
-            let read = fields[4...].map { $0.isEmpty ? nil : Double(String($0)) }
+            XCTAssertEqual(CSVTable.restored(fields[0]), result.id)
+            XCTAssertEqual(CSVTable.restored(fields[3]), ["low", "a", "b-2"][row % 3])
+            let read = fields[4...].map { $0.isEmpty ? nil : Double($0) }
             XCTAssertEqual(read, MetricName.paperOrder.map { $0.value(of: scores) }, "row \(row + 1)")
         }
         XCTAssertTrue(evaluation.caseCSV().contains(",inf,"))

@@ -100,15 +100,13 @@ struct Eval: ParsableCommand {
         bar.finish()
         if let csv { try AtomicFile.write(Data(evaluation.caseCSV().utf8), to: URL(fileURLWithPath: csv)) }
         if let figures { try writeFigures(evaluation.figures(), to: figures) }
-        let output: String
         switch outputFormat {
-        case .text: output = evaluation.text()
-        case .md: output = evaluation.markdown()
-        case .csv: output = evaluation.summaryCSV()
-        case .json: output = try evaluation.json() + "\n"
-        case .html: output = evaluation.html()
+        case .text: printText(evaluation.text(), terminator: "")
+        case .md: printText(evaluation.markdown(), terminator: "")
+        case .csv: printDocument(Data(evaluation.summaryCSV().utf8))
+        case .json: printJSON(try evaluation.json())
+        case .html: printDocument(Data(evaluation.html().utf8))
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
         // The others are scored and printed; the exit status says the run is incomplete.
         if !evaluation.failures.isEmpty {
             evaluation.failures.forEach { printError("error: \($0)") }

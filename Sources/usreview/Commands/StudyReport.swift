@@ -50,10 +50,12 @@ struct StudyReportCommand: ParsableCommand {
         if let out {
             try AtomicFile.write(data, to: URL(fileURLWithPath: out))
             printError("Wrote the report of \(study) to \(out).")
-        } else if format == .md {
-            printText(report.markdown(), terminator: "")
         } else {
-            printJSON(data)
+            switch format {
+            case .md: printText(report.markdown(), terminator: "")
+            case .json: printJSON(data)
+            case .html: printDocument(data)
+            }
         }
     }
 }
