@@ -47,15 +47,10 @@ struct StudyReportCommand: ParsableCommand {
         case .html: data = Data(report.html().utf8)
         }
         if let figures { try writeFigures(report.figures(), to: figures) }
-        if let out {
-            try AtomicFile.write(data, to: URL(fileURLWithPath: out))
-            printError("Wrote the report of \(study) to \(out).")
+        if format == .md, out == nil {
+            printText(report.markdown(), terminator: "")
         } else {
-            switch format {
-            case .md: printText(report.markdown(), terminator: "")
-            case .json: printJSON(data)
-            case .html: printDocument(data)
-            }
+            try emitDocument(data, isJSON: format == .json, to: out, summary: "Wrote the report of \(study) to \(out ?? "").")
         }
     }
 }
