@@ -35,6 +35,7 @@ test: test-system-packages lpips-weights
 	scripts/test-cli .build/debug/usreview
 	scripts/test-hostile .build/debug/usreview
 	scripts/test-untrusted-text .build/debug/usreview
+	scripts/check-html-report .build/debug/usreview
 	scripts/test-tui .build/debug/usreview
 	scripts/test-tui-study .build/debug/usreview
 	scripts/test-study-files .build/debug/usreview

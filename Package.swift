@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "Dataset", dependencies: ["CPNG", "UntrustedText"]),
         .target(name: "Enhancer", dependencies: ["Dataset", "COpenBLAS"]),
         .target(name: "Statistics"),
-        .target(name: "Metrics", dependencies: ["Dataset", "Enhancer", "Statistics", "UntrustedText"]),
+        // Figures written directly as SVG (no plotting stack), and the self-contained HTML page.
+        .target(name: "Figures"),
+        .target(name: "Metrics", dependencies: ["Dataset", "Enhancer", "Statistics", "UntrustedText", "Figures"]),
         .target(name: "TerminalGraphics", dependencies: ["Dataset", "UntrustedText"]),
         // ncursesw behind a module map; the shim is the only file that includes curses.
         .systemLibrary(
@@ -63,7 +65,7 @@ let package = Package(
         .target(
             name: "ReaderStudy",
             dependencies: [
-                "Dataset", "Statistics", "CLibpq", "UntrustedText",
+                "Dataset", "Statistics", "CLibpq", "UntrustedText", "Figures",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -72,7 +74,7 @@ let package = Package(
             name: "usreview",
             dependencies: [
                 "Dataset", "Metrics", "Enhancer", "Statistics", "TerminalGraphics", "ReaderStudy",
-                "ReviewTUI", "UntrustedText",
+                "ReviewTUI", "UntrustedText", "Figures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,10 +96,11 @@ let package = Package(
             dependencies: ["ReaderStudy", "Dataset", "Statistics", "UntrustedText", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "UntrustedTextTests", dependencies: ["UntrustedText"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "MetricsTests",
-            dependencies: ["Metrics", "Dataset", "Enhancer"],
+            dependencies: ["Metrics", "Dataset", "Enhancer", "UntrustedText"],
             resources: [.copy("Fixtures")]
         ),
     ]

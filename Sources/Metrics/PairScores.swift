@@ -21,6 +21,12 @@ public struct PairScores: Codable, Equatable, Sendable {
 public enum MetricName: String, CaseIterable, Codable, Sendable {
     case ssim, psnr, lncc, lpips
 
+    /// The seed paper's Table 2 order.
+    public static let paperOrder: [MetricName] = [.lncc, .ssim, .psnr, .lpips]
+
+    /// The column heading: "PSNR (dB)".
+    public var label: String { self == .psnr ? "PSNR (dB)" : rawValue.uppercased() }
+
     /// LPIPS is a distance: lower is better. The others are similarities.
     public var higherIsBetter: Bool { self != .lpips }
 

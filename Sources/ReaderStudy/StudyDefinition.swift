@@ -12,6 +12,17 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     }
 }
 
+/// One paired comparison of a study, "first vs second": every statistic of the pair
+/// (paired tests, sign test, AUC_VGC, MRMC differences) is first − second, H1 first rated higher.
+public struct ComparisonSpec: Codable, Equatable, Sendable {
+    public var first: String
+    public var second: String
+    public init(_ first: String, _ second: String) {
+        self.first = first
+        self.second = second
+    }
+}
+
 /// Which dataset cases a study reads.
 public struct CaseSelection: Codable, Equatable, Sendable {
     /// Only these organs (nil: all).
@@ -83,13 +94,18 @@ public struct StudyDefinition: Codable, Equatable, Sendable {
     /// candidate — a real image among the enhanced ones, so blinding holds even with a
     /// single model and ratings have a real-image yardstick.
     public var includeHighAsCandidate: Bool
+    /// The comparisons the report makes, in this order and direction; nil: each model
+    /// against the rated reference (or, without one, each model against each later one),
+    /// in the order the models are defined.
+    public var comparisons: [ComparisonSpec]?
 
     public static let defaultSeed: UInt64 = 2023
 
     public init(name: String, datasetPath: String, models: [ModelSpec], cases: CaseSelection = CaseSelection(),
                 mode: StudyMode = .blinded, seed: UInt64 = defaultSeed,
                 questions: [QuestionDefinition] = QuestionDefinition.defaults,
-                calibration: [String] = [], repeatFraction: Double = 0, includeHighAsCandidate: Bool = true) {
+                calibration: [String] = [], repeatFraction: Double = 0, includeHighAsCandidate: Bool = true,
+                comparisons: [ComparisonSpec]? = nil) {
         self.name = name
         self.datasetPath = datasetPath
         self.models = models
@@ -100,6 +116,7 @@ public struct StudyDefinition: Codable, Equatable, Sendable {
         self.calibration = calibration
         self.repeatFraction = repeatFraction
         self.includeHighAsCandidate = includeHighAsCandidate
+        self.comparisons = comparisons
     }
 
     /// Checks names, questions and numbers; `path` names the study file in messages.
@@ -123,6 +140,35 @@ public struct StudyDefinition: Codable, Equatable, Sendable {
         guard !questions.isEmpty else { throw invalid("define at least one question") }
         if Set(questions.map(\.key)).count != questions.count { throw invalid("two questions have the same key") }
         for question in questions { try question.validate() }
+        try validateComparisons(invalid)
+    }
+
+    /// Each comparison names two different rated images: models, or high when it is a
+    /// blinded candidate. LOW is the reference readers judge against and is never rated.
+    private func validateComparisons(_ invalid: (String) -> StudyDefinitionError) throws {
+        guard let comparisons else { return }
+        guard !comparisons.isEmpty else { throw invalid("comparisons is empty: list at least one pair, or leave it out") }
+        let highRated = mode == .blinded && includeHighAsCandidate
+        let rated = models.map(\.name) + (highRated ? ["high"] : [])
+        var seen = Set<String>()
+        for pair in comparisons {
+            let label = "comparison [\"\(pair.first)\", \"\(pair.second)\"]"
+            for name in [pair.first, pair.second] where !rated.contains(name) {
+                if name == "low" {
+                    throw invalid("\(label): low is the reference shown to readers and is never rated; "
+                        + "compare with " + (highRated ? "high or another model" : "another model"))
+                }
+                if name == "high" {
+                    throw invalid("\(label): high is rated only in a blinded study with include_high = true")
+                }
+                throw invalid("\(label): '\(name)' is not a model of this study (\(rated.joined(separator: ", ")))")
+            }
+            if pair.first == pair.second { throw invalid("\(label) compares an image with itself") }
+            guard seen.insert(pair.first + "\u{0}" + pair.second).inserted,
+                  !seen.contains(pair.second + "\u{0}" + pair.first) else {
+                throw invalid("\(label) is listed twice (in one direction or the other)")
+            }
+        }
     }
 
     /// The definition as stored with the study.
@@ -147,7 +193,9 @@ extension StudyDefinition {
     /// repeat_fraction = 0.1
     /// calibration = ["0001", "0417"]
     ///
-    /// [models]
+    /// comparisons = [["unet", "high"]]   # optional: each "first vs second", in this order
+    ///
+    /// [models]                    # compared in this order, not alphabetically
     /// unet = "models/unet.safetensors"
     ///
     /// [cases]                     # organs / split / per_organ, or ids
@@ -230,14 +278,23 @@ extension StudyDefinition {
         let definition = StudyDefinition(
             name: studyName,
             datasetPath: resolve(file.dataset),
-            models: (file.models ?? [:]).sorted { $0.key < $1.key }.map { ModelSpec(name: $0.key, weights: resolve($0.value)) },
+            models: TOMLKeyOrder.ordered(Array((file.models ?? [:]).keys), table: "models", in: text)
+                .map { ModelSpec(name: $0, weights: resolve(file.models![$0]!)) },
             cases: selection,
             mode: mode,
             seed: file.seed.map { UInt64(bitPattern: $0) } ?? defaultSeed,
             questions: questions,
             calibration: file.calibration ?? [],
             repeatFraction: file.repeat_fraction ?? 0,
-            includeHighAsCandidate: file.include_high ?? true)
+            includeHighAsCandidate: file.include_high ?? true,
+            comparisons: try file.comparisons.map { pairs in
+                try pairs.map { pair in
+                    guard pair.count == 2 else {
+                        throw invalid("each comparison is a pair [\"first\", \"second\"], not \(pair.count) names")
+                    }
+                    return ComparisonSpec(pair[0], pair[1])
+                }
+            })
         try definition.validate(path: path)
         return definition
     }
@@ -253,6 +310,7 @@ private struct StudyFile: Decodable {
     var include_high: Bool?
     var calibration: [String]?
     var models: [String: String]?
+    var comparisons: [[String]]?
     var cases: Cases?
     var include_default_questions: Bool?
     var questions: [QuestionEntry]?

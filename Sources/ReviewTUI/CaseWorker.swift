@@ -47,7 +47,7 @@ public final class Mailbox: @unchecked Sendable {
 public final class CaseWorker: @unchecked Sendable {
     private let queue = DispatchQueue(label: "usreview.case-worker", qos: .userInitiated)
     private let generator: Generator?
-    /// Every model (the first is `generator`) and its disk cache (Viewer/DiskCache.swift).
+    /// Every model (the first is `generator`) and its disk cache (Dataset/DiskCache.swift).
     private var generators: [Generator] = []
     private var diskCaches: [DiskCache?] = []
     private let mailbox: Mailbox

@@ -68,8 +68,9 @@ final class DefinitionTests: XCTestCase {
         let definition = try StudyDefinition.parse(toml, path: "/studies/f.toml", baseFolder: base)
         XCTAssertEqual(definition.name, "fidelity-2026")
         XCTAssertEqual(definition.datasetPath, "/studies/data/usenhance")
-        XCTAssertEqual(definition.models, [ModelSpec(name: "resnet", weights: "/abs/resnet.safetensors"),
-                                           ModelSpec(name: "unet", weights: "/studies/models/unet.safetensors")])
+        // In the order the file writes them (the report's comparisons follow it), not alphabetical.
+        XCTAssertEqual(definition.models, [ModelSpec(name: "unet", weights: "/studies/models/unet.safetensors"),
+                                           ModelSpec(name: "resnet", weights: "/abs/resnet.safetensors")])
         XCTAssertEqual(definition.cases, CaseSelection(organs: [.thyroid, .liver], split: .test, perOrgan: 10))
         XCTAssertEqual(definition.mode, .blinded)
         XCTAssertEqual(definition.seed, 11)

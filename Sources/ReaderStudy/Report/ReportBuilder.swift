@@ -32,6 +32,8 @@ struct ReportBuilder {
     let sources: [String]
     let comparator: String?
     let caseOrgans: [String: String]
+    /// Every paired comparison, "first vs second", in the study's order.
+    let pairs: [(first: String, second: String)]
 
     init(snapshot: StudySnapshot, rows: [ExportRow]) {
         self.snapshot = snapshot
@@ -42,6 +44,20 @@ struct ReportBuilder {
         sources = snapshot.modelNames.filter(rated.contains) + ["high", "low"].filter(rated.contains)
         comparator = snapshot.study.mode == .blinded && rated.contains("high") ? "high" : nil
         caseOrgans = Dictionary(used.map { ($0.caseId, $0.organ) }, uniquingKeysWith: { first, _ in first })
+        pairs = Self.pairs(snapshot: snapshot, sources: sources, comparator: comparator)
+    }
+
+    /// The study's own list, or each model against the comparator, then each model against
+    /// each later one, in the order the models were defined.
+    static func pairs(snapshot: StudySnapshot, sources: [String], comparator: String?) -> [(first: String, second: String)] {
+        if let listed = snapshot.definition.comparisons { return listed.map { ($0.first, $0.second) } }
+        let models = snapshot.modelNames.filter(sources.contains)
+        var pairs: [(first: String, second: String)] = []
+        if let comparator { pairs += models.map { ($0, comparator) } }
+        for i in models.indices {
+            for j in models.indices where j > i { pairs.append((models[i], models[j])) }
+        }
+        return pairs
     }
 
     func build() -> StudyReport {
@@ -80,16 +96,21 @@ struct ReportBuilder {
     static let methods = [
         "Latest revisions only; calibration cases excluded; repeat showings used only for intra-reader agreement.",
         "Descriptives over all ratings (reader × case); quartiles by linear interpolation (numpy's default).",
+        "Comparisons are \"first vs second\", from the study's comparisons list or else each model against the rated "
+            + "reference, then each model against each later one, in the order the models were defined; every statistic "
+            + "of a pair (mean difference, tests, AUC_VGC, MRMC difference) is first − second or P(first > second).",
         "Paired comparisons: each case's ratings averaged over the readers who rated both images, then a one-sided "
             + "Wilcoxon signed-rank test of the per-case differences (zero differences dropped; exact distribution "
             + "without ties and n ≤ 50, otherwise the normal approximation with tie-corrected variance and no "
             + "continuity correction — the method used is given per comparison) and the exact sign test; "
             + "Holm correction across all comparisons of the report.",
-        "Inter-reader agreement over (case, image) units: quadratic-weighted Cohen's kappa per reader pair over the "
+        "Inter-reader agreement per rated image (units: the cases), and pooled over every rated image "
+            + "(units: (case, image) pairs; labelled pooled): quadratic-weighted Cohen's kappa per reader pair over the "
             + "full scale, Fleiss' kappa and ICC(2,1)/ICC(2,k) (= ICC(A,1)/ICC(A,k), 95% intervals) on units rated by "
             + "every reader, Krippendorff's alpha (ordinal) on all units.",
         "Intra-reader agreement: quadratic-weighted kappa of first showing vs repeat, per reader and pooled.",
-        "AUC_VGC = P(image > comparator) + ½·P(tie) per reader over all rating pairs.",
+        "AUC_VGC = P(first > second) + ½·P(tie) per reader over all rating pairs; the pooled AUC_VGC is the mean "
+            + "of the readers' AUCs.",
         "MRMC: Obuchowski–Rockette with Hillis degrees of freedom and jackknife covariances, readers and cases random, "
             + "on cases rated by every reader for every image.",
     ]
@@ -129,7 +150,8 @@ struct ReportBuilder {
         let all = ratings(question.key)
         let first = all.filter { !$0.isRepeat }
         var report = QuestionReport(key: question.key, kind: Self.kindName(question.kind), points: Self.points(question.kind),
-                                    summaries: [], interReader: nil, intraReader: nil, visualGrading: [], mrmc: [])
+                                    summaries: [], interReader: nil, interReaderByImage: [], intraReader: nil, visualGrading: [], mrmc: [],
+                                    distributions: [])
         switch question.kind {
         case .text:
             return nil
@@ -143,9 +165,13 @@ struct ReportBuilder {
                     report.summaries.append(Self.ordinalSummary(source: source, organ: organ, values: values))
                 }
             }
-            report.interReader = interReader(first, points: points)
+            report.interReader = interReader(first, points: points, images: "pooled over all rated images")
+            report.interReaderByImage = sources.map { source in
+                interReader(first.filter { $0.source == source }, points: points, images: source)
+            }
             report.intraReader = intraReader(all, points: points)
             report.visualGrading = visualGrading(first)
+            report.distributions = distributions(first, points: points)
             report.mrmc = mrmc(first)
         case .yesNo, .choice:
             let categories: [String]
@@ -230,23 +256,19 @@ struct ReportBuilder {
         return sums.keys.sorted().map { ($0, sums[$0]!.0 / Double(sums[$0]!.1)) }
     }
 
-    func comparisonPairs() -> [(String, String)] {
-        var pairs: [(String, String)] = []
-        let models = sources.filter { $0 != "high" && $0 != "low" }
-        if let comparator { pairs += models.map { ($0, comparator) } }
-        for i in models.indices {
-            for j in models.indices where j > i { pairs.append((models[i], models[j])) }
-        }
-        return pairs
-    }
-
     func comparisons(_ question: QuestionDefinition) -> [Comparison] {
         guard let points = Self.points(question.kind), question.kind != .text else { return [] }
         let ratings = ratings(question.key)
         let table = Self.table(ratings)
-        var result = comparisonPairs().map { first, second in
-            Self.compare(question: question.key, first: first, second: second,
-                         differences: Self.perCaseDifferences(table, first, second).map(\.difference))
+        var result = pairs.map { first, second in
+            let perCase = Self.perCaseDifferences(table, first, second)
+            var comparison = Self.compare(question: question.key, first: first, second: second,
+                                          differences: perCase.map(\.difference))
+            comparison.byOrgan = (organs + ["all"]).compactMap { organ in
+                Self.pairedDifference(organ: organ, perCase.filter { organ == "all" || caseOrgans[$0.caseId] == organ }
+                    .map(\.difference))
+            }
+            return comparison
         }
         if case .relative = question.kind, comparator == nil {
             let middle = Double(points + 1) / 2
@@ -259,8 +281,47 @@ struct ReportBuilder {
                     }
                 }
                 let differences = sums.keys.sorted().map { sums[$0]!.0 / Double(sums[$0]!.1) }
-                result.append(Self.compare(question: question.key, first: source,
-                                           second: "middle point (\(Int(middle)))", differences: differences))
+                var comparison = Self.compare(question: question.key, first: source,
+                                              second: "middle point (\(Int(middle)))", differences: differences)
+                comparison.hypothesis = "H1 \(source) rated above the middle point"
+                result.append(comparison)
+            }
+        }
+        return result
+    }
+
+    /// Mean and 95 % paired-t interval (mean ± t(0.975, n − 1)·sd/√n); no interval for n < 2.
+    static func pairedDifference(organ: String, _ differences: [Double]) -> PairedDifference? {
+        guard let d = Descriptive(differences) else { return nil }
+        var result = PairedDifference(organ: organ, cases: d.count, mean: d.mean)
+        if d.count > 1 {
+            let half = StudentT(degreesOfFreedom: Double(d.count - 1)).quantile(0.975) * d.standardDeviation
+                / Double(d.count).squareRoot()
+            result.lower = d.mean - half
+            result.upper = d.mean + half
+        }
+        return result
+    }
+
+    func distributions(_ ratings: [Rating], points: Int) -> [RatingDistribution] {
+        func counts(_ subset: [Rating]) -> [Int] {
+            var counts = [Int](repeating: 0, count: points)
+            for rating in subset {
+                if let value = Int(rating.value), (1...points).contains(value) { counts[value - 1] += 1 }
+            }
+            return counts
+        }
+        var result: [RatingDistribution] = []
+        for source in sources {
+            let own = ratings.filter { $0.source == source }
+            for organ in organs + ["all"] {
+                let subset = own.filter { organ == "all" || $0.organ == organ }
+                if subset.isEmpty, organ != "all" { continue }
+                result.append(RatingDistribution(source: source, organ: organ, reader: "all readers", counts: counts(subset)))
+            }
+            for reader in readers {
+                result.append(RatingDistribution(source: source, organ: "all", reader: reader,
+                                                 counts: counts(own.filter { $0.reader == reader })))
             }
         }
         return result
@@ -268,7 +329,7 @@ struct ReportBuilder {
 
     static func compare(question: String, first: String, second: String, differences: [Double]) -> Comparison {
         var comparison = Comparison(question: question, first: first, second: second, alternative: "greater",
-                                    cases: differences.count)
+                                    hypothesis: "H1 \(first) rated higher", cases: differences.count)
         guard !differences.isEmpty else {
             comparison.reason = "no case has ratings of both"
             return comparison
@@ -304,7 +365,7 @@ struct ReportBuilder {
         return units.keys.sorted().map { ($0, units[$0]!) }
     }
 
-    func interReader(_ ratings: [Rating], points: Int) -> InterReaderAgreement {
+    func interReader(_ ratings: [Rating], points: Int, images: String) -> InterReaderAgreement {
         let units = Self.units(ratings)
         let scale = Array(1...points)
         let tooFew = "needs at least two readers"
@@ -322,7 +383,7 @@ struct ReportBuilder {
         let complete = units.filter { unit in readers.allSatisfy { unit.ratings[$0] != nil } }
         let matrix = complete.map { unit in readers.map { unit.ratings[$0]! } }
         guard readers.count >= 2 else {
-            return InterReaderAgreement(readers: readers.count, completeUnits: complete.count, cohenQuadratic: pairs,
+            return InterReaderAgreement(images: images, readers: readers.count, completeUnits: complete.count, cohenQuadratic: pairs,
                                         fleiss: .notAvailable(tooFew), krippendorffOrdinal: .notAvailable(tooFew),
                                         icc21: .notAvailable(tooFew), icc2k: .notAvailable(tooFew))
         }
@@ -334,7 +395,7 @@ struct ReportBuilder {
             : "undefined: every rating is the same"
         let single = icc?[.singleAbsolute], average = icc?[.averageAbsolute]
         return InterReaderAgreement(
-            readers: readers.count, completeUnits: complete.count, cohenQuadratic: pairs,
+            images: images, readers: readers.count, completeUnits: complete.count, cohenQuadratic: pairs,
             fleiss: Estimate(fleiss, reason: complete.isEmpty ? "no unit rated by every reader"
                                  : "undefined: everyone used one category"),
             krippendorffOrdinal: Estimate(alpha, reason: "undefined: no unit rated twice, or no variation"),
@@ -367,20 +428,19 @@ struct ReportBuilder {
 
     // MARK: - VGC and MRMC
 
-    func vgcPairs() -> [(String, String)] {
-        let models = sources.filter { $0 != "high" && $0 != "low" }
-        if let comparator { return models.map { ($0, comparator) } }
-        return models.count >= 2 ? models.dropFirst().map { ($0, models[0]) } : []
-    }
-
     func visualGrading(_ ratings: [Rating]) -> [VisualGrading] {
         let table = Self.table(ratings)
-        return vgcPairs().map { source, comparator in
-            VisualGrading(source: source, comparator: comparator, perReader: readers.map { reader in
+        return pairs.map { source, comparator in
+            let perReader = readers.map { reader in
                 let e = Array((table[source]?[reader] ?? [:]).values), l = Array((table[comparator]?[reader] ?? [:]).values)
                 return ReaderValue(reader: reader, value: Estimate(VisualGradingAUC.auc(enhanced: e, reference: l),
                                                                    reason: "the reader rated none of one of the two"))
-            })
+            }
+            let defined = perReader.compactMap(\.value.value)
+            let pooled = defined.count == readers.count && !defined.isEmpty
+                ? Estimate(defined.reduce(0, +) / Double(defined.count), reason: "")
+                : .notAvailable("undefined for at least one reader")
+            return VisualGrading(source: source, comparator: comparator, perReader: perReader, meanOfReaders: pooled)
         }
     }
 
@@ -404,13 +464,12 @@ struct ReportBuilder {
                 let total = x.reduce(0, +) - (omitted.map { x[$0] } ?? 0)
                 return total / Double(x.count - (omitted == nil ? 0 : 1))
             }
-            Self.fill(&mean, result, treatments)
+            Self.fill(&mean, result, treatments, pairs: pairs)
         }
         analyses.append(mean)
         // AUC_VGC: each model against the same comparator is a treatment.
-        let pairs = vgcPairs()
-        if let comparator = pairs.first?.1, comparator == self.comparator {
-            let models = pairs.map(\.0)
+        if let comparator, pairs.contains(where: { $0.second == comparator }) {
+            let models = pairs.filter { $0.second == comparator }.map(\.first)
             let vgcCases = Set(ratings.map(\.caseId)).sorted().filter { caseId in
                 (models + [comparator]).allSatisfy { t in readers.allSatisfy { table[t]?[$0]?[caseId] != nil } }
             }
@@ -426,14 +485,25 @@ struct ReportBuilder {
                     let keep = vgcCases.indices.filter { $0 != omitted }
                     return VisualGradingAUC.auc(enhanced: keep.map { e[i][j][$0] }, reference: keep.map { l[j][$0] }) ?? .nan
                 }
-                Self.fill(&vgc, result, models)
+                // Differences between models in the direction the study compares them, if it does.
+                var modelPairs: [(first: String, second: String)] = []
+                for i in models.indices {
+                    for j in models.indices where j > i {
+                        let reversed = pairs.contains { $0.first == models[j] && $0.second == models[i] }
+                        modelPairs.append(reversed ? (models[j], models[i]) : (models[i], models[j]))
+                    }
+                }
+                Self.fill(&vgc, result, models, pairs: modelPairs)
             }
             analyses.append(vgc)
         }
         return analyses
     }
 
-    static func fill(_ analysis: inout MRMCAnalysis, _ result: ObuchowskiRockette.Result?, _ treatments: [String]) {
+    /// The analysis's differences, one per pair in the pair's direction (a difference the
+    /// analysis made the other way round is negated, its interval mirrored).
+    static func fill(_ analysis: inout MRMCAnalysis, _ result: ObuchowskiRockette.Result?, _ treatments: [String],
+                     pairs: [(first: String, second: String)]) {
         guard let result, result.f.isFinite else {
             analysis.reason = "undefined: no variation between readers and cases"
             return
@@ -443,9 +513,19 @@ struct ReportBuilder {
         analysis.numeratorDF = result.numeratorDF
         analysis.denominatorDF = result.denominatorDF
         analysis.p = result.pValue
-        analysis.differences = result.differences.map {
-            MRMCDifference(first: treatments[$0.first], second: treatments[$0.second], estimate: $0.estimate,
-                           lower: $0.lower, upper: $0.upper, p: $0.pValue)
+        analysis.differences = pairs.compactMap { pair in
+            for d in result.differences {
+                let first = treatments[d.first], second = treatments[d.second]
+                if (first, second) == pair {
+                    return MRMCDifference(first: first, second: second, estimate: d.estimate, lower: d.lower,
+                                          upper: d.upper, p: d.pValue)
+                }
+                if (second, first) == pair {
+                    return MRMCDifference(first: second, second: first, estimate: -d.estimate, lower: -d.upper,
+                                          upper: -d.lower, p: d.pValue)
+                }
+            }
+            return nil
         }
     }
 }

@@ -38,28 +38,9 @@ extension StudyReport {
                 }
             }
             out += "\n"
-            let own = comparisons.filter { $0.question == question.key }
-            if !own.isEmpty {
-                out += "Paired comparisons by case (one-sided, H1: first rated higher):\n\n"
-                out += "| first | second | cases | mean diff | Wilcoxon T+ | p | Holm p | method | sign +/−/0 | sign p | Holm p |\n"
-                out += "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |\n"
-                for c in own {
-                    let sign = c.signPositives.map { "\($0)/\(c.signNegatives!)/\(c.signZeros!)" } ?? "n/a"
-                    out += "| \(c.first) | \(c.second) | \(c.cases) | \(Self.number(c.meanDifference)) | "
-                        + "\(Self.number(c.wilcoxonStatistic)) | \(Self.p(c.wilcoxonP)) | \(Self.p(c.wilcoxonHolmP)) | "
-                        + "\(c.wilcoxonMethod ?? "n/a (\(c.reason ?? ""))") | \(sign) | \(Self.p(c.signP)) | \(Self.p(c.signHolmP)) |\n"
-                }
-                out += "\n"
-            }
-            if let agreement = question.interReader {
-                out += "Inter-reader agreement (\(agreement.readers) readers, \(agreement.completeUnits) units rated by all):\n\n"
-                for pair in agreement.cohenQuadratic {
-                    out += "- Cohen's κ (quadratic) \(pair.first) vs \(pair.second), \(pair.units) units: \(Self.estimate(pair.kappa))\n"
-                }
-                out += "- Fleiss' κ: \(Self.estimate(agreement.fleiss))\n"
-                out += "- Krippendorff's α (ordinal): \(Self.estimate(agreement.krippendorffOrdinal))\n"
-                out += "- ICC(2,1) = ICC(A,1): \(Self.estimate(agreement.icc21))\n"
-                out += "- ICC(2,k) = ICC(A,k): \(Self.estimate(agreement.icc2k))\n\n"
+            out += comparisonsMarkdown(question)
+            for agreement in question.interReaderByImage + [question.interReader].compactMap({ $0 }) {
+                out += Self.agreementMarkdown(agreement)
             }
             if let intra = question.intraReader {
                 out += "Intra-reader agreement (quadratic-weighted κ, first showing vs repeat):\n\n"
@@ -67,10 +48,6 @@ extension StudyReport {
                     out += "- \(shown(entry.reader)), \(entry.pairs) pairs: \(Self.estimate(entry.kappa))\n"
                 }
                 out += "\n"
-            }
-            for vgc in question.visualGrading {
-                let values = vgc.perReader.map { "\(shown($0.reader)) \(Self.estimate($0.value))" }
-                out += "AUC_VGC \(vgc.source) vs \(vgc.comparator): \(values.joined(separator: "; "))\n\n"
             }
             for analysis in question.mrmc {
                 out += "MRMC (Obuchowski–Rockette–Hillis), figure of merit \(analysis.figureOfMerit), "
@@ -89,6 +66,54 @@ extension StudyReport {
             }
         }
         out += "## Methods\n\n" + methods.map { "- " + $0 }.joined(separator: "\n") + "\n"
+        return out
+    }
+
+    /// One block per comparison, every statistic of the pair under a heading that says
+    /// its direction ("unet vs high: H1 unet rated higher").
+    func comparisonsMarkdown(_ question: QuestionReport) -> String {
+        var out = ""
+        for c in comparisons where c.question == question.key {
+            out += "### \(question.key): \(c.first) vs \(c.second): \(c.hypothesis)\n\n"
+            out += "- Per-case mean difference (\(c.first) − \(c.second)), \(c.cases) cases: \(Self.number(c.meanDifference))\n"
+            if let method = c.wilcoxonMethod {
+                out += "- Wilcoxon signed-rank, one-sided (\(method), \(c.wilcoxonNonZero ?? 0) non-zero): "
+                    + "T+ = \(Self.number(c.wilcoxonStatistic)), p = \(Self.p(c.wilcoxonP)), Holm p = \(Self.p(c.wilcoxonHolmP))\n"
+            } else {
+                out += "- Wilcoxon signed-rank: n/a (\(c.reason ?? "undefined"))\n"
+            }
+            if let positives = c.signPositives {
+                out += "- Sign test, one-sided, +/−/0 = \(positives)/\(c.signNegatives!)/\(c.signZeros!): "
+                    + "p = \(Self.p(c.signP)), Holm p = \(Self.p(c.signHolmP))\n"
+            }
+            if let vgc = question.visualGrading.first(where: { $0.source == c.first && $0.comparator == c.second }) {
+                let values = vgc.perReader.map { "\(TerminalText.sanitized($0.reader)) \(Self.estimate($0.value))" }
+                out += "- AUC_VGC, P(\(c.first) > \(c.second)) + ½·P(tie): \(values.joined(separator: "; ")); "
+                    + "pooled (mean of the readers' AUCs) \(Self.estimate(vgc.meanOfReaders))\n"
+            }
+            for analysis in question.mrmc {
+                for d in analysis.differences ?? [] where d.first == c.first && d.second == c.second {
+                    out += "- MRMC (\(analysis.figureOfMerit)) \(d.first) − \(d.second): \(Self.number(d.estimate)) "
+                        + "(95% CI \(Self.number(d.lower)) to \(Self.number(d.upper))), two-sided p = \(Self.p(d.p))\n"
+                }
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    static func agreementMarkdown(_ agreement: InterReaderAgreement) -> String {
+        let units = agreement.images.hasPrefix("pooled") ? "(case, image) units" : "cases"
+        var out = "Inter-reader agreement, \(agreement.images) (\(agreement.readers) readers, "
+            + "\(agreement.completeUnits) \(units) rated by all):\n\n"
+        for pair in agreement.cohenQuadratic {
+            out += "- Cohen's κ (quadratic) \(TerminalText.sanitized(pair.first)) vs \(TerminalText.sanitized(pair.second)), "
+                + "\(pair.units) \(units): \(estimate(pair.kappa))\n"
+        }
+        out += "- Fleiss' κ: \(estimate(agreement.fleiss))\n"
+        out += "- Krippendorff's α (ordinal): \(estimate(agreement.krippendorffOrdinal))\n"
+        out += "- ICC(2,1) = ICC(A,1): \(estimate(agreement.icc21))\n"
+        out += "- ICC(2,k) = ICC(A,k): \(estimate(agreement.icc2k))\n\n"
         return out
     }
 

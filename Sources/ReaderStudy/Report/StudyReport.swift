@@ -60,10 +60,34 @@ public struct QuestionReport: Codable, Equatable, Sendable {
     public var points: Int?
     /// Per source × organ, then per source over all organs (organ "all").
     public var summaries: [Summary]
+    /// Pooled over every rated image (labelled so).
     public var interReader: InterReaderAgreement?
+    /// One per rated image, in the order of `sources`.
+    public var interReaderByImage: [InterReaderAgreement]
     public var intraReader: IntraReaderAgreement?
     public var visualGrading: [VisualGrading]
     public var mrmc: [MRMCAnalysis]
+    /// Ordinal questions: how often each scale point was given (first showings), per
+    /// source × organ over all readers, and per source × reader over all organs.
+    public var distributions: [RatingDistribution]
+}
+
+/// Counts of ratings 1…points of one source, in one organ ("all") by one reader ("all readers").
+public struct RatingDistribution: Codable, Equatable, Sendable {
+    public var source: String
+    public var organ: String
+    public var reader: String
+    public var counts: [Int]
+}
+
+/// The paired mean difference first − second in one organ ("all": every case), with its
+/// 95 % paired-t interval over the per-case differences.
+public struct PairedDifference: Codable, Equatable, Sendable {
+    public var organ: String
+    public var cases: Int
+    public var mean: Double
+    public var lower: Double?
+    public var upper: Double?
 }
 
 public struct Summary: Codable, Equatable, Sendable {
@@ -96,6 +120,8 @@ public struct Comparison: Codable, Equatable, Sendable {
     public var second: String
     /// "greater": H1 says the first is rated higher.
     public var alternative: String
+    /// The alternative in words: "H1 unet rated higher".
+    public var hypothesis: String
     /// Cases with both ratings.
     public var cases: Int
     public var meanDifference: Double?
@@ -111,6 +137,8 @@ public struct Comparison: Codable, Equatable, Sendable {
     public var signP: Double?
     public var signHolmP: Double?
     public var reason: String?
+    /// The mean difference per organ and over all cases, with 95 % paired-t intervals.
+    public var byOrgan: [PairedDifference] = []
 }
 
 public struct ReaderPairKappa: Codable, Equatable, Sendable {
@@ -120,9 +148,11 @@ public struct ReaderPairKappa: Codable, Equatable, Sendable {
     public var kappa: Estimate
 }
 
-/// Agreement between readers on one ordinal question. The units are (case, source)
-/// pairs of first showings: each rated image of each case.
+/// Agreement between readers on one ordinal question, for one rated image (the units are
+/// the cases, as papers report it) or pooled over all (units: (case, image) pairs).
 public struct InterReaderAgreement: Codable, Equatable, Sendable {
+    /// The rated image ("unet", "high"), or "pooled over all rated images".
+    public var images: String
     public var readers: Int
     /// Units rated by every reader (Fleiss' kappa and the ICC use only these).
     public var completeUnits: Int
@@ -148,11 +178,14 @@ public struct IntraReaderAgreement: Codable, Equatable, Sendable {
     public var pooled: ReaderKappa
 }
 
-/// AUC_VGC per reader of one source against a comparator (Båth & Månsson 2007).
+/// AUC_VGC per reader of one comparison "source vs comparator" (Båth & Månsson 2007):
+/// P(source rated higher) + ½·P(tie).
 public struct VisualGrading: Codable, Equatable, Sendable {
     public var source: String
     public var comparator: String
     public var perReader: [ReaderValue]
+    /// The pooled AUC_VGC: the mean of the readers' AUCs.
+    public var meanOfReaders: Estimate
 }
 
 public struct ReaderValue: Codable, Equatable, Sendable {

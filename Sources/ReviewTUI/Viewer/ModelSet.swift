@@ -1,3 +1,4 @@
+import Dataset
 import Enhancer
 import Foundation
 

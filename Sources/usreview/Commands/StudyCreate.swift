@@ -17,7 +17,9 @@ struct StudyCreateCommand: ParsableCommand {
               mode = "blinded"                seed = 7
               repeat_fraction = 0.1           calibration = ["0001", "0417"]
               include_high = true             (blinded: the high image as one more candidate)
-              [models]    unet = "models/unet.safetensors"
+              comparisons = [["unet", "high"]]   (each "first vs second"; default:
+                each model vs the rated reference, then vs each later model)
+              [models]    unet = "models/unet.safetensors"   (compared in this order)
               [cases]     organs = ["thyroid"]   split = "test"   per_organ = 10   (or ids = […])
               [[questions]]  key = "fidelity"  prompt = "…"  kind = "likert"  points = 5
                              anchors = { 1 = "…", 5 = "…" }   required = true   per_case = false

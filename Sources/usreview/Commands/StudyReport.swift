@@ -4,14 +4,17 @@ import Foundation
 import ReaderStudy
 
 struct StudyReportCommand: ParsableCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case md, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case md, json, html }
 
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Summarise a study's ratings: descriptives, paired comparisons, agreement, VGC and MRMC.",
         discussion: """
             Latest revisions only; calibration cases are left out and repeat showings are used only \
-            for intra-reader agreement. Markdown (md) is for people, JSON for machines. Statistics \
+            for intra-reader agreement. Markdown (md) is for people, JSON for machines, html one \
+            self-contained page with the figures inline (no scripts, nothing fetched). Every comparison \
+            is "first vs second" in the study file's comparisons order, or else each model against the \
+            rated reference in the order the models were defined. Statistics \
             that cannot be computed (too few readers, no repeats) appear as n/a with the reason. \
             The database is opened read-only.
             """
@@ -20,11 +23,14 @@ struct StudyReportCommand: ParsableCommand {
     @Option(help: "The study's name.")
     var study: String
 
-    @Option(help: "md or json.")
+    @Option(help: "md, json or html.")
     var format: Format = .md
 
     @Option(help: "Write to this file (atomically) instead of standard output.", completion: .file())
     var out: String?
+
+    @Option(help: "Also write the figures (SVG) into this folder.", completion: .directory)
+    var figures: String?
 
     @OptionGroup var database: StudyDatabaseOptions
 
@@ -34,14 +40,17 @@ struct StudyReportCommand: ParsableCommand {
         }
         let store = try database.open(readOnly: true)
         let report = try ReaderStudy.StudyReport.make(from: store, study: study)
-        let data = format == .md ? Data(report.markdown().utf8) : try report.json()
-        if let out {
-            try AtomicFile.write(data, to: URL(fileURLWithPath: out))
-            printError("Wrote the report of \(study) to \(out).")
-        } else if format == .md {
+        let data: Data
+        switch format {
+        case .md: data = Data(report.markdown().utf8)
+        case .json: data = try report.json()
+        case .html: data = Data(report.html().utf8)
+        }
+        if let figures { try writeFigures(report.figures(), to: figures) }
+        if format == .md, out == nil {
             printText(report.markdown(), terminator: "")
         } else {
-            printJSON(data)
+            try emitDocument(data, isJSON: format == .json, to: out, summary: "Wrote the report of \(study) to \(out ?? "").")
         }
     }
 }

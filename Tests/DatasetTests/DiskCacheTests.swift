@@ -1,6 +1,5 @@
-import Dataset
 import Foundation
-@testable import ReviewTUI
+@testable import Dataset
 import Testing
 
 @Suite struct DiskCacheTests {
