@@ -10,6 +10,8 @@
 #endif
 #include <locale.h>
 #include <signal.h>
+#include <string.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <wchar.h>
@@ -67,8 +69,26 @@ static inline int usr_start_color(void) {
     return 1;
 }
 
+/// Bytes written to the terminal when a signal ends the process (the kitty deletions of
+/// the images it holds), so pictures do not outlive it. Set from the app's thread; the
+/// length is cleared first so a signal never sees a half-copied buffer.
+/// (Function-local statics: Swift emits the functions of this header, not its variables.)
+static inline char *usr_exit_bytes(void) { static char bytes[65536]; return bytes; }
+static inline volatile sig_atomic_t *usr_exit_length(void) { static volatile sig_atomic_t length = 0; return &length; }
+
+static inline void usr_set_exit_bytes(const unsigned char *bytes, size_t length) {
+    *usr_exit_length() = 0;
+    if (length > 65536) return;
+    memcpy(usr_exit_bytes(), bytes, length);
+    *usr_exit_length() = (sig_atomic_t)length;
+}
+
 /// A crash signal or SIGTERM restores the terminal before the process dies.
 static void usr_fatal_signal(int sig) {
+    if (*usr_exit_length() > 0) {
+        ssize_t ignored = write(STDOUT_FILENO, usr_exit_bytes(), (size_t)*usr_exit_length());
+        (void)ignored;
+    }
     endwin();
     signal(sig, SIG_DFL);
     raise(sig);

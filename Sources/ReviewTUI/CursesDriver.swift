@@ -25,6 +25,11 @@ final class CursesDriver {
     /// The interface colours (never the image's); ignored under NO_COLOR.
     private var theme: Theme = .readingRoom
 
+    /// What a fatal signal writes before restoring the terminal (at most 64 KiB; more clears it).
+    static func setBytesOnFatalSignal(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { usr_set_exit_bytes($0.baseAddress, $0.count) }
+    }
+
     init(noColor: Bool, theme: Theme = .readingRoom) {
         self.theme = theme
         usr_start(50)

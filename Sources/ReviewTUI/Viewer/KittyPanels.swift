@@ -115,12 +115,20 @@ final class KittyPanels: PixelPanels {
         if !freed.isEmpty { bytes += out.bytes(freed) }
         if !bytes.isEmpty { bytesWritten += out.send(bytes) }
         framesDrawn += 1
+        CursesDriver.setBytesOnFatalSignal(deletions())
+    }
+
+    /// Deleting every image held: what `clear` sends, and what a fatal signal sends.
+    func deletions() -> [UInt8] {
+        let sequences = held.map { KittyEncoder.deleteImage(id: $0.id) }
+        return sequences.isEmpty ? [] : out.bytes(sequences)
     }
 
     func clear() {
-        let deletions = held.map { KittyEncoder.deleteImage(id: $0.id) }
-        if !deletions.isEmpty { bytesWritten += out.send(out.bytes(deletions)) }
+        let bytes = deletions()
+        if !bytes.isEmpty { bytesWritten += out.send(bytes) }
         held = []
         placed = [:]
+        CursesDriver.setBytesOnFatalSignal([])
     }
 }
