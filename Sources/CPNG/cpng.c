@@ -148,6 +148,18 @@ cpng_result cpng_read_gray8(int descriptor, uint64_t max_pixels, uint8_t **pixel
     return result;
 }
 
+/// The header and rows of an 8-bit gray image, for either sink (a file or memory); errors
+/// longjmp to the caller's setjmp.
+static void write_gray8(png_structp png, png_infop header, const uint8_t *pixels, uint32_t width, uint32_t height) {
+    png_set_IHDR(png, header, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, header);
+    for (uint32_t y = 0; y < height; y++) {
+        png_write_row(png, (png_const_bytep)(pixels + (size_t)y * width));
+    }
+    png_write_end(png, NULL);
+}
+
 cpng_result cpng_write_gray8(const char *path, const uint8_t *pixels,
                              uint32_t width, uint32_t height) {
     FILE *file = fopen(path, "wb");
@@ -170,13 +182,7 @@ cpng_result cpng_write_gray8(const char *path, const uint8_t *pixels,
         return result;
     }
     png_init_io(png, file);
-    png_set_IHDR(png, header, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(png, header);
-    for (uint32_t y = 0; y < height; y++) {
-        png_write_row(png, (png_const_bytep)(pixels + (size_t)y * width));
-    }
-    png_write_end(png, NULL);
+    write_gray8(png, header, pixels, width, height);
     png_destroy_write_struct(&png, &header);
     // fflush + fclose report a full disk that fwrite buffered away.
     // fsync so that a rename after us never publishes a file the disk does not hold.
@@ -236,13 +242,7 @@ cpng_result cpng_encode_gray8(const uint8_t *pixels, uint32_t width, uint32_t he
     }
     png_set_write_fn(png, sink, append_to_sink, flush_nothing);
     png_set_compression_level(png, level);
-    png_set_IHDR(png, header, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(png, header);
-    for (uint32_t y = 0; y < height; y++) {
-        png_write_row(png, (png_const_bytep)(pixels + (size_t)y * width));
-    }
-    png_write_end(png, NULL);
+    write_gray8(png, header, pixels, width, height);
     png_destroy_write_struct(&png, &header);
     *bytes = sink->bytes;
     *count = sink->count;

@@ -144,17 +144,6 @@ public enum TerminalQuery {
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            if written > 0 {
-                offset += written
-            } else if written < 0, errno == EINTR || errno == EAGAIN {
-                continue
-            } else {
-                return false
-            }
-        }
-        return true
+        TerminalOutput.write(bytes, to: descriptor) == bytes.count
     }
 }

@@ -48,20 +48,7 @@ struct PanelOutput {
     /// Sequences that need no place (deletions), wrapped as the rest.
     func bytes(_ sequences: [[UInt8]]) -> [UInt8] { passthrough.wrap(each: sequences) }
 
-    /// Writes all of `bytes`, retrying interrupted writes; the count written.
+    /// Writes all of `bytes` (`TerminalOutput`); the count written.
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Int {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(output, $0.baseAddress! + offset, bytes.count - offset) }
-            if written > 0 {
-                offset += written
-            } else if written < 0, errno == EINTR || errno == EAGAIN {
-                continue
-            } else {
-                break
-            }
-        }
-        return offset
-    }
+    func send(_ bytes: [UInt8]) -> Int { TerminalOutput.write(bytes, to: output) }
 }
