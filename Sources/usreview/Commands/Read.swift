@@ -44,10 +44,7 @@ struct Read: ParsableCommand {
     }
 
     func run() throws {
-        // Reading needs a study, so a missing file is a mistyped --db: say so rather than make an empty one.
-        guard FileManager.default.fileExists(atPath: database.url.path) else {
-            throw ValidationError("There is no study database at \(database.url.path); create the study with usreview study create, or choose the file with --db.")
-        }
+        try database.requireExisting()
         let store = try database.openForReading()
         let session = try ReadingSession(store: store, study: study, reader: reader)
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {

@@ -46,6 +46,14 @@ struct StudyDatabaseOptions: ParsableArguments {
         try StudyStore(url: url, options: StudyStore.Options(readOnly: readOnly, createFolder: path == nil || createFolders))
     }
 
+    /// For commands that need a study already there (reading, importing): a missing file is
+    /// a mistyped --db, so say so rather than make an empty database.
+    func requireExisting() throws {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ValidationError("There is no study database at \(url.path); create the study with usreview study create, or choose the file with --db.")
+        }
+    }
+
     /// A reader's client: never migrates, and refuses a file the coordinator has not upgraded.
     func openForReading() throws -> StudyStore {
         try StudyStore(url: url, options: StudyStore.Options(migrates: false))

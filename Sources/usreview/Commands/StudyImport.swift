@@ -23,6 +23,7 @@ struct StudyImportCommand: ParsableCommand {
     @OptionGroup var database: StudyDatabaseOptions
 
     func run() throws {
+        try database.requireExisting()
         let store = try database.open()
         let summary = try StudyImport.importFile(URL(fileURLWithPath: file), into: store, study: study)
         try store.close()
