@@ -91,6 +91,7 @@ public enum CSVTable {
         // RFC 4180 quotes always pair up: an odd count means a field that never closes,
         // which the library would silently run to the end of the file.
         let quotes = body.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\"") ? 1 : 0) }
+        // Throws only when asked for a header row, which is not asked here.
         let reader = try! CSVReader(string: String(body))
         var records: [CSVRecord] = []
         var line = 1
