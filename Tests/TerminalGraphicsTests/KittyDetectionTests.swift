@@ -159,63 +159,11 @@ final class KittyDetectionTests: XCTestCase {
 
 // MARK: - Detection through a pseudo-terminal, replaying recorded replies
 
-/// The terminal side of a pty that replays `reply` once the program's last query
-/// (DA1, `ESC [ c` at the end of what it wrote) has arrived, in three pieces.
-private final class ReplayingTerminal: @unchecked Sendable {
-    let master: Int32
-    let slave: Int32
-    private let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var _received = [UInt8]()
-    var received: [UInt8] { lock.lock(); defer { lock.unlock() }; return _received }
-
-    init() throws {
-        var master: Int32 = -1, slave: Int32 = -1
-        guard openpty(&master, &slave, nil, nil, nil) == 0 else { throw XCTSkip("no pseudo-terminals here") }
-        self.master = master
-        self.slave = slave
-        var size = winsize(ws_row: 30, ws_col: 120, ws_xpixel: 960, ws_ypixel: 510)
-        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
-    }
-
-    func start(reply: [UInt8]) {
-        Thread.detachNewThread { [self] in
-            defer { done.signal() }
-            let deadline = Date().addingTimeInterval(2)
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while Date() < deadline {
-                var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-                guard poll(&descriptor, 1, 20) > 0 else { continue }
-                let count = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
-                guard count > 0 else { return }
-                lock.lock()
-                _received += buffer[0..<count]
-                let last = Array(_received.suffix(3)) == Array("\u{1B}[c".utf8)
-                lock.unlock()
-                guard last else { continue }
-                let size = (reply.count + 2) / 3
-                for start in stride(from: 0, to: reply.count, by: max(1, size)) {
-                    let piece = Array(reply[start..<min(reply.count, start + size)])
-                    _ = piece.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
-                    usleep(3_000)
-                }
-                return
-            }
-        }
-    }
-
-    func waitUntilDone() { done.wait() }
-
-    deinit {
-        close(slave)
-        close(master)
-    }
-}
-
 final class KittyDetectionPtyTests: XCTestCase {
     private func detect(_ name: String) throws -> (TerminalCapabilities, sent: [UInt8], took: Duration) {
-        let terminal = try ReplayingTerminal()
-        terminal.start(reply: try RecordedTerminals.entry(name).reply)
+        // 8×17-pixel cells, as the recorded kitty had; the reply arrives in three pieces.
+        let terminal = try FakeTerminal(size: winsize(ws_row: 30, ws_col: 120, ws_xpixel: 960, ws_ypixel: 510))
+        terminal.start(reply: try RecordedTerminals.entry(name).reply, chunks: 3)
         let start = ContinuousClock.now
         let capabilities = TerminalQuery.detect(input: terminal.slave, output: terminal.slave,
                                                 environment: ["TERM": "xterm-256color"])
