@@ -31,7 +31,9 @@ let package = Package(
         // to CSV (RFC 4180 through CSV.swift, formulas neutralised). Below every target
         // that prints or writes CSV, so there is one place for both.
         .target(name: "UntrustedText", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
-        .target(name: "Dataset", dependencies: ["CPNG", "UntrustedText"]),
+        // OpenSSL's libcrypto, for SHA-256 (libpq-dev already brings libssl-dev).
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "Dataset", dependencies: ["CPNG", "CCrypto", "UntrustedText"]),
         .target(name: "Enhancer", dependencies: ["Dataset", "COpenBLAS"]),
         .target(name: "Statistics"),
         // Figures written directly as SVG (no plotting stack), and the self-contained HTML page.

@@ -1,4 +1,3 @@
-import Dataset
 import Foundation
 
 /// FNV-1a, 64 bits: a fast hash that is the same on every run and every toolchain

@@ -37,6 +37,13 @@ public indirect enum StudyStoreError: Error, Equatable, Sendable, CustomStringCo
     case badReaderName(String)
     /// The reader has finalised: answers can no longer be revised.
     case readerFinalised(reader: String, study: String)
+    /// Another session holds the reader's lease (`ReaderStudyStore.acquireLease`).
+    case readerBusy(reader: String, study: String, holder: String, until: Date)
+    /// A coordinator's command run by a reader (on a server, the database refused it).
+    case coordinatorOnly(action: String, location: String)
+    /// A study made before panel images were stored at creation: it cannot be read blinded.
+    case notFrozen(study: String, location: String)
+    case imageNotFound(id: String, location: String)
 
     public var description: String {
         switch self {
@@ -91,6 +98,15 @@ public indirect enum StudyStoreError: Error, Equatable, Sendable, CustomStringCo
             return "'\(name)' cannot be a reader's name: use 1 to 64 letters, digits, '.', '_' or '-' (initials or an ID)."
         case let .readerFinalised(reader, study):
             return "Reader '\(reader)' has finalised study '\(study)'; answers can no longer be changed."
+        case let .readerBusy(reader, study, holder, until):
+            let time = until.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeSeparator(.colon))
+            return "Reader '\(reader)' is already reading study '\(study)' in another session (\(holder)). Quit that one first; if it was cut off, its lease runs out at \(time) UTC and you can start again then."
+        case let .coordinatorOnly(action, location):
+            return "Only the study coordinator can \(action) (\(location)); a reader's login may rate cases and nothing else."
+        case let .notFrozen(study, location):
+            return "Study '\(study)' in \(location) was created by an older usreview that did not store its panel images; it cannot be read by this version. The coordinator can export its answers and create it again."
+        case let .imageNotFound(id, location):
+            return "The panel image \(id) is missing from \(location); the study is damaged — ask the study coordinator."
         }
     }
 }
