@@ -7,6 +7,8 @@ public struct ReaderState: Equatable, Sendable {
     public var presentations: [Presentation]
     /// The latest revision submitted per presentation ID.
     public var latestRevision: [Int64: Int]
+    /// Each presentation's panels, left to right, by presentation ID.
+    public var panels: [Int64: [ShownPanel]] = [:]
 }
 
 /// An answer set ready to be stored.
@@ -19,6 +21,8 @@ public struct AnswerSet: Equatable, Sendable {
     public var durationMs: Int64
     /// Moves the reader's resume point to this presentation (false when revisiting).
     public var movesCursorTo: Int?
+    /// Made once per answer set by the client: a retry after a lost reply stores nothing new.
+    public var clientToken = UUID()
 }
 
 /// One answer not yet stored.
