@@ -180,7 +180,7 @@ final class PostgresSecurityTests: XCTestCase {
 
     func testAReaderCannotReadTheKey() throws {
         let alice = try server.connect("alice")
-        for table in ["study_key", "study_model", "case_source", "panel_key"] {
+        for table in ["study_key", "study_model", "case_source", "panel_key", "panel_image_key"] {
             assertRefused(alice, "SELECT * FROM usreview.\(table)")
             let result = try server.psql("alice", "SELECT * FROM usreview.\(table)")
             XCTAssertNotEqual(result.status, 0, table)
@@ -193,34 +193,8 @@ final class PostgresSecurityTests: XCTestCase {
     /// model name, path, seed, label→model mapping, and nothing of Bob's answers.
     func testNothingAReaderCanSelectAnywhereHoldsTheKeyOrAnotherReadersData() throws {
         let alice = try server.connect("alice")
-        let relations = try alice.execute("""
-            SELECT c.oid::regclass::text, c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f') AND n.nspname IN ('usreview', 'pg_catalog', 'information_schema')
-            """).rows
-        XCTAssertGreaterThan(relations.count, 100, "pg_catalog and information_schema are scanned too")
-        var scanned = 0
-        for relation in relations {
-            let name = relation[0]!, oid = relation[1]!
-            let columns = try alice.execute("""
-                SELECT quote_ident(attname) FROM pg_attribute
-                WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped AND has_column_privilege($1::oid, attnum, 'SELECT')
-                """, [oid]).rows.compactMap { $0[0] }
-            guard !columns.isEmpty else { continue }
-            let rows: PostgresRows
-            do {
-                rows = try alice.execute("SELECT \(columns.map { "\($0)::text" }.joined(separator: ", ")) FROM \(name)")
-            } catch let error as PostgresError where error.sqlState == "42501" || error.sqlState == "0A000" {
-                continue  // refused outright, or not scannable as text: nothing read
-            }
-            scanned += 1
-            for row in rows.rows {
-                for value in row.compactMap({ $0 }) {
-                    for secret in ServerStudyFixture.secrets where value.contains(secret) {
-                        XCTFail("\(name) shows '\(secret)' to a reader: \(value.prefix(200))")
-                    }
-                }
-            }
-        }
+        let (scanned, found) = try catalogScan(alice, for: ServerStudyFixture.secrets)
+        for finding in found { XCTFail(finding) }
         XCTAssertGreaterThan(scanned, 50)
         // The scan can see what it should: the coordinator reads the same secrets.
         XCTAssertEqual(try server.coordinator.execute("SELECT count(*) FROM usreview.answer WHERE value = 'bob-private-comment'").rows,
@@ -328,7 +302,8 @@ final class PostgresSecurityTests: XCTestCase {
 
     func testMigratingTwiceChangesNothingAndANewerSchemaIsRefused() throws {
         try PostgresSchema.migrate(server.coordinator)
-        XCTAssertEqual(try server.coordinator.execute("SELECT name FROM usreview.schema_migration").rows, [["v1-studies"]])
+        XCTAssertEqual(try server.coordinator.execute("SELECT name FROM usreview.schema_migration ORDER BY name").rows,
+                       [["v1-studies"], ["v2-frozen"]])
         try server.coordinator.execute("INSERT INTO usreview.schema_migration (name) VALUES ('v9-future')")
         XCTAssertThrowsError(try PostgresSchema.migrate(server.coordinator)) { error in
             XCTAssertEqual(error as? PostgresSchemaError,
@@ -339,4 +314,39 @@ final class PostgresSecurityTests: XCTestCase {
             guard case PostgresSchemaError.newerSchema = error else { return XCTFail("\(error)") }
         }
     }
+}
+
+/// Reads every relation `connection` may select — the schema's, pg_catalog's and
+/// information_schema's, views included (function sources, column defaults, comments,
+/// policies, statistics) — as text: how many it read, and where a secret showed.
+func catalogScan(_ connection: PostgresConnection, for secrets: [String]) throws -> (scanned: Int, found: [String]) {
+    let relations = try connection.execute("""
+        SELECT c.oid::regclass::text, c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f') AND n.nspname IN ('usreview', 'pg_catalog', 'information_schema')
+        """).rows
+    var scanned = 0
+    var found: [String] = []
+    for relation in relations {
+        let name = relation[0]!, oid = relation[1]!
+        let columns = try connection.execute("""
+            SELECT quote_ident(attname) FROM pg_attribute
+            WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped AND has_column_privilege($1::oid, attnum, 'SELECT')
+            """, [oid]).rows.compactMap { $0[0] }
+        guard !columns.isEmpty else { continue }
+        let rows: PostgresRows
+        do {
+            rows = try connection.execute("SELECT \(columns.map { "\($0)::text" }.joined(separator: ", ")) FROM \(name)")
+        } catch let error as PostgresError where error.sqlState == "42501" || error.sqlState == "0A000" {
+            continue  // refused outright, or not scannable as text: nothing read
+        }
+        scanned += 1
+        for row in rows.rows {
+            for value in row.compactMap({ $0 }) {
+                for secret in secrets where value.contains(secret) {
+                    found.append("\(name) shows '\(secret)' to a reader: \(value.prefix(200))")
+                }
+            }
+        }
+    }
+    return (scanned, found)
 }

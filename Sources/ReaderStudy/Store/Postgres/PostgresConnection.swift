@@ -180,6 +180,34 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// The SCRAM-SHA-256 verifier of `password` for `role`, computed here by libpq
+    /// (`PQencryptPasswordConn`): CREATE ROLE … PASSWORD with it never sends the password
+    /// itself, so it cannot reach the server's log.
+    public func scramVerifier(password: String, role: String) throws -> String {
+        lock.lock(); defer { lock.unlock() }
+        guard let handle else {
+            throw PostgresError.connectionFailed(server: server, reason: "the connection was closed")
+        }
+        guard let verifier = PQencryptPasswordConn(handle, password, role, "scram-sha-256") else {
+            throw PostgresError.connectionFailed(server: server, reason: Self.message(PQerrorMessage(handle)))
+        }
+        defer { PQfreemem(verifier) }
+        return String(cString: verifier)
+    }
+
+    /// The libpq options the connection string itself sets (`PQconninfoParse`, nothing
+    /// from the environment's defaults), password included: for building another URI.
+    static func options(of uri: String) throws -> [String: String] {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(uri, &error) else {
+            let reason = error.map { message($0) } ?? "out of memory"
+            PQfreemem(error)
+            throw PostgresError.badURI(reason: reason)
+        }
+        defer { PQconninfoFree(options) }
+        return fields(of: options)
+    }
+
     /// libpq's `PG_DIAG_SQLSTATE` ('C'), spelled out: the header defines it as a character literal.
     private static let sqlStateField = Int32(UInt8(ascii: "C"))
 

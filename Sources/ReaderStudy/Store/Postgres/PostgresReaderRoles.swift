@@ -37,23 +37,33 @@ public enum PostgresReaderRoles {
     /// transaction: a failure leaves neither.
     public static func enrol(reader: String, studyId: Int64, studyName: String,
                              on connection: PostgresConnection) throws -> ReaderCredentials {
+        try connection.transaction { db in
+            try createLogin(reader: reader, studyId: studyId, studyName: studyName, enrolledAt: nil, on: db).credentials
+        }
+    }
+
+    /// `enrol` inside the caller's transaction: the login and the `reader` row; returns
+    /// the row's ID too.
+    static func createLogin(reader: String, studyId: Int64, studyName: String, enrolledAt: Date?,
+                            on db: PostgresConnection) throws -> (credentials: ReaderCredentials, readerId: Int64) {
         let role = try roleName(study: studyName, reader: reader)
         let password = generatedPassword()
-        try connection.transaction { db in
-            let database = try db.execute("SELECT current_database()").rows[0][0] ?? ""
-            if try !db.execute("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]).rows.isEmpty {
-                throw PostgresReaderRoleError.roleExists(role: role)
-            }
-            // Identifiers and the password cannot be parameters; both are quoted here, and
-            // the password is generated from an alphabet with no quote in it.
-            try db.execute("""
-                CREATE ROLE \(PostgresSchema.quoteIdentifier(role)) LOGIN PASSWORD \(PostgresSchema.quoteLiteral(password)) \
-                IN ROLE \(PostgresSchema.quoteIdentifier(PostgresSchema.readerGroup(database: database)))
-                """)
-            try db.execute("INSERT INTO usreview.reader (study_id, name, role) VALUES ($1, $2, $3)",
-                           [String(studyId), reader, role])
+        let database = try db.execute("SELECT current_database()").rows[0][0] ?? ""
+        if try !db.execute("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]).rows.isEmpty {
+            throw PostgresReaderRoleError.roleExists(role: role)
         }
-        return ReaderCredentials(reader: reader, role: role, password: password)
+        // Identifiers and the verifier cannot be parameters; both are quoted here. The
+        // verifier, not the password, crosses the wire, so no server log holds the password.
+        let verifier = try db.scramVerifier(password: password, role: role)
+        try db.execute("""
+            CREATE ROLE \(PostgresSchema.quoteIdentifier(role)) LOGIN PASSWORD \(PostgresSchema.quoteLiteral(verifier)) \
+            IN ROLE \(PostgresSchema.quoteIdentifier(PostgresSchema.readerGroup(database: database)))
+            """)
+        let id = try db.execute("""
+            INSERT INTO usreview.reader (study_id, name, role, enrolled_at) VALUES ($1, $2, $3, coalesce($4::timestamptz, now()))
+            RETURNING id
+            """, [String(studyId), reader, role, enrolledAt.map(PostgresValues.timestamp)]).rows[0][0] ?? ""
+        return (ReaderCredentials(reader: reader, role: role, password: password), Int64(id) ?? 0)
     }
 
     /// Closes a reader's login and marks them disabled; their answers stay.

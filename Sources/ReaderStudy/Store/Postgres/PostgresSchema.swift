@@ -11,7 +11,7 @@ import Foundation
 ///   `submission`, `answer`, `reader_lease`;
 /// - the key, never granted: `study_key` (seed, dataset, full definition), `study_model`
 ///   (names, paths, hashes), `case_source` (paths, hashes, split), `panel_key`
-///   (label → low, high or model).
+///   (label → low, high or model), `panel_image_key` (image → case and source).
 /// Nothing a reader can read in `pg_catalog` (defaults, policies, function bodies) names
 /// the key either: the policies compare roles and IDs only.
 public enum PostgresSchema {
@@ -155,6 +155,17 @@ public enum PostgresSchema {
               WITH CHECK (reader_role = current_user AND submission_id IN (SELECT id FROM submission));
             CREATE POLICY own_reader ON reader_lease TO \(group) USING (reader_role = current_user)
               WITH CHECK (reader_role = current_user AND reader_id IN (SELECT id FROM reader WHERE disabled_at IS NULL));
+            """),
+            // Frozen panels: which image is which (case, source), for deduplication at
+            // creation and for the coordinator; never granted. Answers keep their form
+            // order (the export's order), which v1 left to chance.
+            ("v2-frozen", """
+            CREATE TABLE panel_image_key (
+              image_id uuid PRIMARY KEY REFERENCES panel_image ON DELETE CASCADE,
+              study_case_id bigint NOT NULL REFERENCES study_case ON DELETE CASCADE,
+              source text NOT NULL, png_sha256 text NOT NULL, source_sha256 text NOT NULL,
+              UNIQUE (study_case_id, source));
+            ALTER TABLE answer ADD COLUMN ordinal int NOT NULL DEFAULT 0;
             """)]
     }
 

@@ -1,0 +1,191 @@
+import Dataset
+import Foundation
+@testable import ReaderStudy
+import XCTest
+
+/// The store on a server, as reader Alice logged in through the connection string
+/// `enrol` printed for her: the coordinator's calls are refused by the database, psql
+/// as Alice reads no key and writes nothing but her own answers, and nothing she can
+/// select anywhere names a model, a path, the seed or Bob's answers.
+final class PostgresStoreSecurityTests: XCTestCase {
+    static let secrets = ["secretnet", "/secret/", "918273645", "bob-private-comment"]
+    var server: PostgresTestDatabase!
+    var enrolments: [String: Enrolment] = [:]
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    override func setUpWithError() throws {
+        guard let made = try PostgresTestDatabase.make() else {
+            throw XCTSkip("USREVIEW_TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres")
+        }
+        server = made
+        let store = server.store
+        let definition = StudyDefinition(name: "pilot", datasetPath: "/secret/dataset",
+                                         models: [ModelSpec(name: "secretnet", weights: "/secret/models/secretnet.st")],
+                                         mode: .blinded, seed: 918_273_645, questions: QuestionDefinition.defaults)
+        let cases = (0..<2).map { index in
+            Case(id: ["0001", "0417"][index], organ: .thyroid, devices: DeviceTable.paperTable1[.thyroid],
+                 lowPath: URL(fileURLWithPath: "/secret/dataset/low\(index).png"),
+                 highPath: URL(fileURLWithPath: "/secret/dataset/high\(index).png"), split: .test)
+        }
+        try store.createStudy(definition, cases: cases, calibration: [], renderer: SyntheticPanelRenderer(models: ["secretnet"]),
+                              now: start, progress: { _, _ in })
+        for enrolment in try store.enrol(readers: ["alice", "bob"], inStudy: "pilot", now: start) {
+            enrolments[enrolment.reader.name] = enrolment
+        }
+        // Bob answers through his own login; his comment must never reach Alice.
+        let bob = try PostgresStudyStore(url: enrolments["bob"]!.connection!, as: .reader)
+        let state = try bob.openReading(reader: "bob", in: bob.readingStudy(named: "pilot"))
+        try bob.submit(AnswerSet(readerId: state.reader.id!, presentationId: state.presentations[0].id!,
+                                 answers: [PendingAnswer(questionKey: "comment", panelLabel: "", value: "bob-private-comment")],
+                                 startedAt: start, submittedAt: start, durationMs: 1, movesCursorTo: 0))
+        try bob.close()
+        try server.store.connection.execute("ANALYZE")
+    }
+
+    override func tearDown() {
+        server?.drop()
+    }
+
+    func alice() throws -> PostgresStudyStore {
+        try PostgresStudyStore(url: enrolments["alice"]!.connection!, as: .reader)
+    }
+
+    /// psql as the reader, through the very connection string `enrol` returned.
+    func psql(_ reader: String, _ sql: String) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", enrolments[reader]!.connection!, "-c", sql]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    func testTheConnectionStringKeepsTheServerAndItsParameters() throws {
+        let uri = try XCTUnwrap(enrolments["alice"]?.connection)
+        let options = try PostgresConnection.options(of: uri)
+        let coordinator = try PostgresConnection.options(of: server.url)
+        XCTAssertEqual(options["user"], try PostgresReaderRoles.roleName(study: "pilot", reader: "alice"))
+        XCTAssertEqual(options["host"], coordinator["host"])
+        XCTAssertEqual(options["port"], coordinator["port"])
+        XCTAssertEqual(options["dbname"], server.database)
+        XCTAssertEqual(options["sslmode"], "prefer")
+        XCTAssertEqual(options["application_name"], "conformance")
+        XCTAssertNotEqual(options["password"], coordinator["password"])
+        XCTAssertEqual(options["password"]?.count, 24)
+        // A password with URI-special characters survives percent-encoding.
+        let awkward = PostgresStudyStore.readerURI(options: ["host": "/run/post gres", "port": "5433", "sslmode": "require"],
+                                                   database: "my db", role: "usreview_p_a", password: "p@ss:w/rd?&=%")
+        let parsed = try PostgresConnection.options(of: awkward)
+        XCTAssertEqual(parsed["password"], "p@ss:w/rd?&=%")
+        XCTAssertEqual(parsed["host"], "/run/post gres")
+        XCTAssertEqual(parsed["dbname"], "my db")
+        XCTAssertEqual(parsed["port"], "5433")
+        XCTAssertEqual(parsed["sslmode"], "require")
+    }
+
+    func testTheReadersLoginReadsItsOwnStudyAndNothingOfTheCoordinators() throws {
+        let store = try alice()
+        let reading = try store.readingStudy(named: "pilot")
+        XCTAssertEqual(reading.cases.map(\.caseId), ["0001", "0417"])
+        let state = try store.openReading(reader: "alice", in: reading)
+        XCTAssertEqual(state.presentations.count, 2)
+        let image = try store.panelImage(id: state.panels[state.presentations[0].id!]![0].imageId)
+        XCTAssertEqual(image.width, 16)
+        XCTAssertThrowsError(try store.openReading(reader: "bob", in: reading)) { error in
+            XCTAssertEqual(error as? StudyStoreError, .readerNotEnrolled(reader: "bob", study: "pilot", enrolled: ["alice"]),
+                           "Bob is invisible to her")
+        }
+        let refusals: [(String, () throws -> Void)] = [
+            ("studyNames", { _ = try store.studyNames() }),
+            ("study", { _ = try store.study(named: "pilot") }),
+            ("enrol", { _ = try store.enrol(readers: ["carol"], inStudy: "pilot", now: self.start) }),
+            ("readers", { _ = try store.readers(ofStudy: "pilot") }),
+            ("disable", { try store.disable(reader: "bob", inStudy: "pilot", now: self.start) }),
+            ("presentations", { _ = try store.presentations(ofStudy: "pilot", reader: "alice") }),
+            ("exportRows", { _ = try store.exportRows(study: "pilot", allRevisions: true) }),
+            ("status", { _ = try store.status(ofStudy: "pilot") }),
+            ("history", { _ = try store.history(presentationId: state.presentations[0].id!) }),
+        ]
+        for (name, call) in refusals {
+            XCTAssertThrowsError(try call(), name) { error in
+                guard case .coordinatorOnly(_, let location)? = error as? StudyStoreError else { return XCTFail("\(name): \(error)") }
+                XCTAssertEqual(location, store.location)
+                XCTAssertTrue("\(error)".hasPrefix("Only the study coordinator can "), "\(error)")
+            }
+        }
+        XCTAssertEqual(try server.store.readers(ofStudy: "pilot").map(\.disabledAt), [nil, nil], "nothing was changed")
+        XCTAssertThrowsError(try PostgresStudyStore(url: enrolments["alice"]!.connection!, as: .coordinator)) { error in
+            guard case .coordinatorOnly? = error as? StudyStoreError else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testTheReadersLoginCannotAnswerForBobOrRewriteAnswers() throws {
+        let store = try alice()
+        let bobsPresentation = try server.store.connection.execute("""
+            SELECT p.id FROM usreview.presentation p JOIN usreview.reader r ON r.id = p.reader_id WHERE r.name = 'bob' LIMIT 1
+            """).rows[0][0]!
+        let state = try store.openReading(reader: "alice", in: store.readingStudy(named: "pilot"))
+        XCTAssertThrowsError(try store.submit(AnswerSet(
+            readerId: state.reader.id!, presentationId: Int64(bobsPresentation)!,
+            answers: [PendingAnswer(questionKey: "comment", panelLabel: "", value: "x")],
+            startedAt: start, submittedAt: start, durationMs: 1, movesCursorTo: nil)), "not her case")
+        for sql in [
+            "SELECT * FROM usreview.panel_key", "SELECT * FROM usreview.panel_image_key", "SELECT * FROM usreview.study_key",
+            "SELECT * FROM usreview.study_model", "SELECT * FROM usreview.case_source",
+            "UPDATE usreview.answer SET value = 'changed'", "DELETE FROM usreview.submission",
+        ] {
+            let result = try psql("alice", sql)
+            XCTAssertNotEqual(result.status, 0, sql)
+            XCTAssertTrue(result.stderr.contains("permission denied"), "\(sql): \(result.stderr)")
+        }
+        let forBob = try psql("alice", """
+            INSERT INTO usreview.submission (presentation_id, revision, client_token, started_at, submitted_at, duration_ms)
+            VALUES (\(bobsPresentation), 9, gen_random_uuid(), now(), now(), 1)
+            """)
+        XCTAssertTrue(forBob.stderr.contains("row-level security"), forBob.stderr)
+        let asBob = try psql("alice", """
+            INSERT INTO usreview.submission (presentation_id, reader_role, revision, client_token, started_at, submitted_at, duration_ms)
+            VALUES (\(state.presentations[0].id!), '\(try PostgresReaderRoles.roleName(study: "pilot", reader: "bob"))', 9,
+                    gen_random_uuid(), now(), now(), 1)
+            """)
+        XCTAssertTrue(asBob.stderr.contains("row-level security"), asBob.stderr)
+        XCTAssertEqual(try psql("alice", "SELECT count(*) FROM usreview.answer").status, 0, "her own reads work")
+        XCTAssertEqual(try server.store.exportRows(study: "pilot", allRevisions: true).map(\.value), ["bob-private-comment"],
+                       "only Bob's answer is stored")
+    }
+
+    func testNothingTheReaderCanSelectNamesTheKeyOrBobsAnswers() throws {
+        let connection = try PostgresConnection(uri: enrolments["alice"]!.connection!)
+        let (scanned, found) = try catalogScan(connection, for: Self.secrets)
+        for finding in found { XCTFail(finding) }
+        XCTAssertGreaterThan(scanned, 50)
+        let (_, coordinatorFinds) = try catalogScan(server.store.connection, for: Self.secrets)
+        XCTAssertFalse(coordinatorFinds.isEmpty, "the scan finds the secrets where they are")
+    }
+
+    func testReaderPasswordsReachTheServerOnlyAsSCRAMVerifiers() throws {
+        let password = try XCTUnwrap(PostgresConnection.options(of: enrolments["alice"]!.connection!)["password"])
+        let stored = try server.superuser.execute("SELECT rolpassword FROM pg_authid WHERE rolname = $1",
+                                                  [try PostgresReaderRoles.roleName(study: "pilot", reader: "alice")])
+        XCTAssertTrue(stored.rows[0][0]?.hasPrefix("SCRAM-SHA-256$") == true)
+        // With every statement logged, enrolling leaves the verifier in the log, never the password.
+        guard let socket = ProcessInfo.processInfo.environment["USREVIEW_TEST_POSTGRES_SOCKET_URL"],
+              let folder = URLComponents(string: socket)?.queryItems?.first(where: { $0.name == "host" })?.value,
+              FileManager.default.isReadableFile(atPath: folder + "/server.log") else {
+            throw XCTSkip("the test cluster's log is not readable here")
+        }
+        try server.superuser.execute("ALTER ROLE \(server.coordinatorRole) SET log_statement = 'all'")
+        let logged = try PostgresStudyStore(url: server.url, as: .coordinator)
+        let carol = try logged.enrol(readers: ["carol"], inStudy: "pilot", now: start)[0]
+        try logged.close()
+        let carolsPassword = try XCTUnwrap(PostgresConnection.options(of: carol.connection!)["password"])
+        let log = try String(contentsOfFile: folder + "/server.log", encoding: .utf8)
+        XCTAssertTrue(log.contains("usreview_pilot_carol") && log.contains("SCRAM-SHA-256$"), "statements were logged")
+        XCTAssertFalse(log.contains(carolsPassword))
+        XCTAssertFalse(log.contains(password))
+    }
+}
