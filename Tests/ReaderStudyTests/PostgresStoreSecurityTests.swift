@@ -189,3 +189,24 @@ final class PostgresStoreSecurityTests: XCTestCase {
         XCTAssertFalse(log.contains(password))
     }
 }
+
+/// Submit latency over loopback TCP (docs/PERFORMANCE.md): skipped unless
+/// USREVIEW_BENCHMARK=1, since timings on a shared machine are not a pass/fail matter
+/// for the ordinary run. Prints the figures.
+final class PostgresSubmitBenchmarkTests: XCTestCase {
+    func testSubmitLatencyOverLoopbackTCP() throws {
+        guard ProcessInfo.processInfo.environment["USREVIEW_BENCHMARK"] == "1" else {
+            throw XCTSkip("set USREVIEW_BENCHMARK=1 to time submits")
+        }
+        guard let database = try PostgresTestDatabase.make() else { throw XCTSkip("no test cluster") }
+        defer { database.drop() }
+        // scripts/with-postgres runs its cluster with fsync off; say which this was.
+        let fsync = try database.store.connection.execute("SHOW fsync").rows[0][0] ?? "?"
+        let result = try PostgresSubmitBenchmark(submits: 500).run(coordinatorURL: database.url)
+        print(String(format: "postgres submit over %@ (fsync %@): %d submits, median %.3f ms, p95 %.3f ms, max %.3f ms; create %.1f ms",
+                     result.server, fsync, result.submits, result.medianMs, result.p95Ms, result.maxMs, result.createMs))
+        XCTAssertEqual(try database.store.status(ofStudy: database.store.studyNames()[0]).readers[0].answered, 20,
+                       "every submit was stored")
+        XCTAssertLessThanOrEqual(result.medianMs, 2, "the target median")
+    }
+}

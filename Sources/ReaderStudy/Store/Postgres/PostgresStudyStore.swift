@@ -49,6 +49,7 @@ public final class PostgresStudyStore: CoordinatorStudyStore, @unchecked Sendabl
     }
 
     /// Runs `body` under the lock, errors mapped (`action`: a coordinator-only call).
+    @discardableResult
     func call<T>(_ action: String? = nil, _ body: (PostgresConnection) throws -> T) throws -> T {
         lock.lock(); defer { lock.unlock() }
         do {
@@ -59,6 +60,7 @@ public final class PostgresStudyStore: CoordinatorStudyStore, @unchecked Sendabl
     }
 
     /// `call` in one transaction: all of `body` or nothing.
+    @discardableResult
     func transaction<T>(_ action: String? = nil, _ body: (PostgresConnection) throws -> T) throws -> T {
         try call(action) { db in try db.transaction(body) }
     }
