@@ -129,7 +129,7 @@ final class StoreConformanceTests: XCTestCase {
             let snapshot = try makeStudy(store) { calls.append(($0, $1)) }
             XCTAssertEqual(calls.last.map { $0.0 }, calls.last.map { $0.1 }, "\(kind): progress reaches its total")
             XCTAssertGreaterThanOrEqual(calls.count, 4 * 4, "\(kind): one call per image")
-            try store.enrol(readers: ["alice", "bob"], inStudy: "pilot", now: start)
+            _ = try store.enrol(readers: ["alice", "bob"], inStudy: "pilot", now: start)
             let reading = try store.readingStudy(named: "pilot")
             let rows = try store.presentations(ofStudy: "pilot", reader: nil)
             var imageBySource: [String: String] = [:]
@@ -259,7 +259,7 @@ final class StoreConformanceTests: XCTestCase {
     func testReadersDisableAndOpeningErrors() throws {
         try forEachStore { store, kind in
             try makeStudy(store)
-            try store.enrol(readers: ["bob", "alice"], inStudy: "pilot", now: start)
+            _ = try store.enrol(readers: ["bob", "alice"], inStudy: "pilot", now: start)
             let reading = try store.readingStudy(named: "pilot")
             XCTAssertThrowsError(try store.openReading(reader: "alcie", in: reading)) { error in
                 XCTAssertEqual(error as? StudyStoreError,
@@ -284,7 +284,7 @@ final class StoreConformanceTests: XCTestCase {
     func testSubmitRevisionsIdempotentRetriesSkipsAndFinalising() throws {
         try forEachStore { store, kind in
             try makeStudy(store)
-            try store.enrol(readers: ["alice"], inStudy: "pilot", now: start)
+            _ = try store.enrol(readers: ["alice"], inStudy: "pilot", now: start)
             let reading = try store.readingStudy(named: "pilot")
             var state = try store.openReading(reader: "alice", in: reading)
             XCTAssertEqual(state.reader.cursor, -1, "\(kind)")
@@ -326,7 +326,7 @@ final class StoreConformanceTests: XCTestCase {
     func testTheLeaseIsHeldRenewedExpiresAndIsReleased() throws {
         try forEachStore { store, kind in
             try makeStudy(store)
-            try store.enrol(readers: ["alice"], inStudy: "pilot", now: start)
+            _ = try store.enrol(readers: ["alice"], inStudy: "pilot", now: start)
             let id = try store.openReading(reader: "alice", in: store.readingStudy(named: "pilot")).reader.id!
             let held = try store.acquireLease(readerId: id, holder: "ws1 pid 1", duration: 60, now: start)
             XCTAssertEqual(held, ReadingLease(holder: "ws1 pid 1", expiresAt: start.addingTimeInterval(60)), "\(kind)")
@@ -359,7 +359,7 @@ final class StoreConformanceTests: XCTestCase {
             ]
             try store.createStudy(study, cases: syntheticCases(3), calibration: [], renderer: renderer, now: start,
                                   progress: { _, _ in })
-            try store.enrol(readers: ["bob", "alice"], inStudy: "pilot", now: start)
+            _ = try store.enrol(readers: ["bob", "alice"], inStudy: "pilot", now: start)
             let reading = try store.readingStudy(named: "pilot")
             let shows = try store.presentations(ofStudy: "pilot", reader: nil)
             for (index, reader) in ["alice", "bob"].enumerated() {
@@ -367,7 +367,7 @@ final class StoreConformanceTests: XCTestCase {
                 for position in 0..<(reader == "alice" ? 2 : 1) {
                     let presentation = state.presentations[position]
                     for (revision, value) in ["3", "5"].enumerated() where revision == 0 || position == 0 {
-                        try store.submit(AnswerSet(
+                        _ = try store.submit(AnswerSet(
                             readerId: state.reader.id!, presentationId: presentation.id!,
                             answers: [PendingAnswer(questionKey: "fidelity", panelLabel: "B", value: value),
                                       PendingAnswer(questionKey: "best", panelLabel: "", value: "A")],
