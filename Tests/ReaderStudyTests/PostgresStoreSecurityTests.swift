@@ -109,6 +109,9 @@ final class PostgresStoreSecurityTests: XCTestCase {
             ("exportRows", { _ = try store.exportRows(study: "pilot", allRevisions: true) }),
             ("status", { _ = try store.status(ofStudy: "pilot") }),
             ("history", { _ = try store.history(presentationId: state.presentations[0].id!) }),
+            ("createStudy", { _ = try store.createStudy(definition("mine"), cases: syntheticCases(1), calibration: [],
+                                                        renderer: SyntheticPanelRenderer(models: ["unet"]), now: self.start,
+                                                        progress: { _, _ in }) }),
         ]
         for (name, call) in refusals {
             XCTAssertThrowsError(try call(), name) { error in
