@@ -24,6 +24,15 @@ final class PostgresConnectionTests: XCTestCase {
         XCTAssertEqual(rows.rows, [[awkward, "42", "t"]])
     }
 
+    func testAFailedStatementCarriesItsSQLStateAndAPlainMessage() throws {
+        let connection = try PostgresConnection(uri: try testServerURL())
+        XCTAssertThrowsError(try connection.execute("SELECT 1/0")) { error in
+            guard case let PostgresError.statementFailed(_, state, message) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(state, "22012")
+            XCTAssertEqual(message, "division by zero")
+        }
+    }
+
     func testUnixSocketHostInTheURI() throws {
         let connection = try PostgresConnection(uri: try testServerURL(socket: true))
         let rows = try connection.execute("SELECT inet_server_addr() IS NULL")

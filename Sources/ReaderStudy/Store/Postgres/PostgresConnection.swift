@@ -150,8 +150,11 @@ public final class PostgresConnection: @unchecked Sendable {
                 throw PostgresError.connectionFailed(server: server, reason: Self.message(PQerrorMessage(handle)))
             }
             let state = PQresultErrorField(result, Self.sqlStateField).map { String(cString: $0) } ?? "?????"
+            // The primary message and its detail, without libpq's "ERROR:  " and line breaks.
+            let primary = PQresultErrorField(result, Self.primaryMessageField).map { String(cString: $0) }
+            let detail = PQresultErrorField(result, Self.detailField).map { " (" + String(cString: $0) + ")" } ?? ""
             throw PostgresError.statementFailed(server: server, sqlState: state,
-                                                message: Self.message(PQresultErrorMessage(result)))
+                                                message: primary.map { $0 + detail } ?? Self.message(PQresultErrorMessage(result)))
         }
     }
 
@@ -210,6 +213,9 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// libpq's `PG_DIAG_SQLSTATE` ('C'), spelled out: the header defines it as a character literal.
     private static let sqlStateField = Int32(UInt8(ascii: "C"))
+    /// `PG_DIAG_MESSAGE_PRIMARY` ('M') and `PG_DIAG_MESSAGE_DETAIL` ('D').
+    private static let primaryMessageField = Int32(UInt8(ascii: "M"))
+    private static let detailField = Int32(UInt8(ascii: "D"))
 
     private static func rows(of result: OpaquePointer) -> PostgresRows {
         let rowCount = Int(PQntuples(result)), columnCount = Int(PQnfields(result))
