@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "ReaderStudy",
             dependencies: [
-                "Dataset", "Statistics", "CLibpq", "UntrustedText", "Figures",
+                "Dataset", "Enhancer", "Statistics", "CLibpq", "UntrustedText", "Figures",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

@@ -36,6 +36,8 @@ static uint8_t luma601(uint8_t r, uint8_t g, uint8_t b) {
     return (uint8_t)((299u * r + 587u * g + 114u * b + 500u) / 1000u);
 }
 
+static cpng_result read_gray8_stream(FILE *file, uint64_t max_pixels, uint8_t **pixels, cpng_info *info);
+
 cpng_result cpng_read_gray8(int descriptor, uint64_t max_pixels, uint8_t **pixels, cpng_info *info) {
     *pixels = NULL;
     memset(info, 0, sizeof *info);
@@ -47,6 +49,24 @@ cpng_result cpng_read_gray8(int descriptor, uint64_t max_pixels, uint8_t **pixel
         if (own >= 0) close(own);
         return make_result(CPNG_OPEN_FAILED, saved, strerror(saved));
     }
+    return read_gray8_stream(file, max_pixels, pixels, info);
+}
+
+cpng_result cpng_decode_gray8(const uint8_t *bytes, size_t count, uint64_t max_pixels, uint8_t **pixels,
+                              cpng_info *info) {
+    *pixels = NULL;
+    memset(info, 0, sizeof *info);
+    if (count == 0) return make_result(CPNG_NOT_PNG, 0, "the PNG is empty");
+    FILE *file = fmemopen((void *)bytes, count, "rb");
+    if (file == NULL) {
+        int saved = errno;
+        return make_result(CPNG_OPEN_FAILED, saved, strerror(saved));
+    }
+    return read_gray8_stream(file, max_pixels, pixels, info);
+}
+
+/// Reads a PNG from `file` and closes it.
+static cpng_result read_gray8_stream(FILE *file, uint64_t max_pixels, uint8_t **pixels, cpng_info *info) {
     unsigned char signature[8];
     size_t got = fread(signature, 1, sizeof signature, file);
     if (got != sizeof signature || png_sig_cmp(signature, 0, sizeof signature) != 0) {

@@ -79,6 +79,23 @@ public enum PNGCodec {
         return (GrayImage(width: width, height: height, pixels: pixels), format)
     }
 
+    /// Decodes PNG bytes held in memory (a frozen study panel); `what` names them in errors.
+    public static func decode(_ bytes: Data, what: String, limits: ResourceLimits? = nil) throws -> GrayImage {
+        let maxPixels = try (limits ?? ResourceLimits.current()).maxPixels
+        var buffer: UnsafeMutablePointer<UInt8>?
+        var info = cpng_info()
+        let result = bytes.withUnsafeBytes { raw in
+            cpng_decode_gray8(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, UInt64(maxPixels), &buffer, &info)
+        }
+        defer { cpng_free(buffer) }
+        if result.status == CPNG_TOO_LARGE {
+            throw PNGError.tooLarge(path: what, width: Int(info.width), height: Int(info.height), limit: maxPixels)
+        }
+        try check(result, path: what, writing: false)
+        let width = Int(info.width), height = Int(info.height)
+        return GrayImage(width: width, height: height, pixels: [UInt8](UnsafeBufferPointer(start: buffer, count: width * height)))
+    }
+
     /// Writes `image` as an 8-bit gray PNG, replacing `url` atomically.
     public static func write(_ image: GrayImage, to url: URL) throws {
         try AtomicFile.replace(url) { temporary in

@@ -2,7 +2,7 @@ import Dataset
 import Foundation
 import GRDB
 
-extension StudyStore {
+extension SQLiteStudyStore {
     /// Writes a consistent copy of the whole database to `destination` while readers may
     /// be writing: SQLite's online backup (through GRDB) copies one snapshot into a
     /// temporary sibling, which is closed, synced and renamed over `destination`, so the

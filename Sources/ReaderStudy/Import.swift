@@ -50,7 +50,7 @@ public enum StudyImportError: Error, Equatable, Sendable, CustomStringConvertibl
 /// showing, revision and submit time) is skipped, so importing a file twice changes
 /// nothing; the same revision with another time is an error.
 public enum StudyImport {
-    public static func importCSV(_ text: String, into store: StudyStore, study name: String,
+    public static func importCSV(_ text: String, into store: SQLiteStudyStore, study name: String,
                                  source path: String = "(input)") throws -> ImportSummary {
         let records: [CSVRecord]
         do { records = try CSVTable.parse(text) } catch {
@@ -88,7 +88,7 @@ public enum StudyImport {
         }
         var groups: [Group] = []
         var groupIndex: [String: Int] = [:]
-        var panelCache: [Int64: [Panel]] = [:]
+        let panelsByPresentation = try store.read { db in try SQLiteStudyStore.keyedPanels(db, studyId: studyId) }
         for (offset, record) in records.dropFirst().enumerated() {
             let rowNumber = offset + 1
             func bad(_ reason: String) -> StudyImportError {
@@ -140,13 +140,7 @@ public enum StudyImport {
                 throw badField("is_calibration", "'\(f[17])' but this showing of case \(caseId) is "
                                + (presentation.isCalibration ? "a calibration case" : "not a calibration case"))
             }
-            let panels: [Panel]
-            if let cached = panelCache[presentation.id!] {
-                panels = cached
-            } else {
-                do { panels = try presentation.decodedPanels() } catch { throw bad("the stored panels of this showing are unreadable") }
-                panelCache[presentation.id!] = panels
-            }
+            let panels = panelsByPresentation[presentation.id!] ?? []
             let candidates = panels.filter { !$0.isReference }.map(\.label)
             if definition.perCase {
                 guard label.isEmpty else { throw bad("question '\(question)' is about the whole case; panel_label must be empty") }
@@ -230,7 +224,7 @@ public enum StudyImport {
     }
 
     /// Reads a file and imports it.
-    public static func importFile(_ url: URL, into store: StudyStore, study name: String) throws -> ImportSummary {
+    public static func importFile(_ url: URL, into store: SQLiteStudyStore, study name: String) throws -> ImportSummary {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw StudyImportError.unreadable(path: url.path, reason: error.localizedDescription)

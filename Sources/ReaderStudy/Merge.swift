@@ -29,7 +29,7 @@ public enum StudyMergeError: Error, Equatable, Sendable, CustomStringConvertible
     }
 }
 
-extension StudyStore {
+extension SQLiteStudyStore {
     /// Copies the studies, readers and answers of other study databases into this one,
     /// in one transaction (all or nothing).
     ///
@@ -54,7 +54,7 @@ extension StudyStore {
         try OutputGuard.check(output: target, inputs: sources)
         let contents = try mergeContents(of: sources)
         if FileManager.default.fileExists(atPath: target.path) {
-            let store = try StudyStore(url: target, options: options)
+            let store = try SQLiteStudyStore(url: target, options: options)
             let summary = try store.merge(contents)
             try store.close()
             return summary
@@ -67,7 +67,7 @@ extension StudyStore {
         removeStaleTemporaries(of: target)
         let temporary = temporarySibling(of: target)
         defer { removeTemporary(temporary) }
-        let store = try StudyStore(url: temporary, options: options)
+        let store = try SQLiteStudyStore(url: temporary, options: options)
         let summary: MergeSummary
         do {
             summary = try store.merge(contents)
@@ -100,7 +100,7 @@ extension StudyStore {
 
     static func mergeContents(of sources: [URL]) throws -> [(String, MergeContent)] {
         try sources.map { url -> (String, MergeContent) in
-            let source = try StudyStore(url: url, options: Options(readOnly: true))
+            let source = try SQLiteStudyStore(url: url, options: Options(readOnly: true))
             defer { try? source.close() }
             return (url.path, try source.read { db in try MergeContent(db) })
         }
@@ -142,7 +142,14 @@ extension StudyStore {
                     question.id = nil; question.studyId = targetStudyId; try question.insert(db)
                 }
                 for var studyCase in content.cases where studyCase.studyId == study.id {
+                    let sourceId = studyCase.id!
                     studyCase.id = nil; studyCase.studyId = targetStudyId; try studyCase.insert(db)
+                    // The frozen images keep their IDs: the same image in every copy of a study.
+                    for var key in content.imageKeys[sourceId] ?? [] {
+                        if let image = content.images[key.imageId] { try image.insert(db, onConflict: .ignore) }
+                        key.studyCaseId = studyCase.id!
+                        try key.insert(db, onConflict: .ignore)
+                    }
                 }
                 summary.studiesAdded += 1
             }
@@ -178,7 +185,7 @@ extension StudyStore {
                     if let existing = targetPresentations.first(where: {
                         $0.studyCaseId == targetCaseId && $0.isRepeat == presentation.isRepeat
                     }) {
-                        guard try existing.decodedPanels() == presentation.decodedPanels() else {
+                        guard try MergeContent.panels(db, presentationId: existing.id!) == content.panels(of: presentation.id!) else {
                             throw StudyMergeError.conflictingPresentation(study: study.name, reader: reader.name,
                                                                           caseId: caseKey, file: file)
                         }
@@ -189,6 +196,17 @@ extension StudyStore {
                         targetPresentation.readerId = target.id!
                         targetPresentation.studyCaseId = targetCaseId
                         try targetPresentation.insert(db)
+                        for var panel in content.panels[presentation.id!] ?? [] {
+                            if let imageId = panel.imageId, let image = content.images[imageId] {
+                                try image.insert(db, onConflict: .ignore)
+                            }
+                            panel.presentationId = targetPresentation.id!
+                            try panel.insert(db)
+                        }
+                        for var key in content.panelKeys[presentation.id!] ?? [] {
+                            key.presentationId = targetPresentation.id!
+                            try key.insert(db)
+                        }
                     }
                     let presentationId = targetPresentation.id!
                     let existingSubmissions = try Submission.filter(Submission.Columns.presentationId == presentationId)
@@ -233,6 +251,13 @@ struct MergeContent {
     var submissions: [Int64: [Submission]]
     /// By submission ID.
     var answers: [Int64: [Answer]]
+    /// By presentation ID.
+    var panels: [Int64: [PanelRecord]]
+    var panelKeys: [Int64: [PanelKeyRecord]]
+    /// By image ID.
+    var images: [String: PanelImageRecord]
+    /// By study case ID.
+    var imageKeys: [Int64: [PanelImageKeyRecord]]
 
     init(_ db: Database) throws {
         studies = try Study.order(Study.Columns.id).fetchAll(db)
@@ -243,5 +268,37 @@ struct MergeContent {
         presentations = try Presentation.order(Presentation.Columns.position).fetchAll(db)
         submissions = Dictionary(grouping: try Submission.order(Submission.Columns.revision).fetchAll(db), by: \.presentationId)
         answers = Dictionary(grouping: try Answer.order(Column("id")).fetchAll(db), by: \.submissionId)
+        panels = Dictionary(grouping: try PanelRecord.order(Column("position")).fetchAll(db), by: \.presentationId)
+        panelKeys = Dictionary(grouping: try PanelKeyRecord.fetchAll(db), by: \.presentationId)
+        images = Dictionary(try PanelImageRecord.fetchAll(db).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        imageKeys = Dictionary(grouping: try PanelImageKeyRecord.fetchAll(db), by: \.studyCaseId)
+    }
+
+    /// What a merge compares: each panel's label, place, image and source, left to right.
+    struct ComparedPanel: Equatable {
+        var label: String
+        var position: Int
+        var isReference: Bool
+        var imageId: String?
+        var source: String?
+    }
+
+    func panels(of presentationId: Int64) -> [ComparedPanel] {
+        let sources = Dictionary((panelKeys[presentationId] ?? []).map { ($0.label, $0.source) }, uniquingKeysWith: { a, _ in a })
+        return (panels[presentationId] ?? []).map {
+            ComparedPanel(label: $0.label, position: $0.position, isReference: $0.isReference, imageId: $0.imageId,
+                          source: sources[$0.label])
+        }
+    }
+
+    static func panels(_ db: Database, presentationId: Int64) throws -> [ComparedPanel] {
+        try Row.fetchAll(db, SQLRequest<Row>(literal: """
+            SELECT pa.label, pa.position, pa.isReference, pa.imageId, k.source FROM panel pa
+            LEFT JOIN panelKey k ON k.presentationId = pa.presentationId AND k.label = pa.label
+            WHERE pa.presentationId = \(presentationId) ORDER BY pa.position
+            """)).map { row in
+            ComparedPanel(label: row["label"], position: row["position"], isReference: row["isReference"],
+                          imageId: row["imageId"], source: row["source"])
+        }
     }
 }

@@ -15,15 +15,15 @@ public struct AnswerSlot: Hashable, Sendable, CustomStringConvertible {
 /// The case on screen.
 public struct PresentedCase: Equatable, Sendable {
     public var presentation: Presentation
-    public var studyCase: StudyCase
+    public var studyCase: ReadingCase
     /// Left to right.
-    public var panels: [Panel]
+    public var panels: [ShownPanel]
     /// 0-based place in the reader's list.
     public var position: Int { presentation.position }
     /// The revision a submit will store (1 for a first answer).
     public var nextRevision: Int
     /// The panels that are rated.
-    public var candidates: [Panel] { panels.filter { !$0.isReference } }
+    public var candidates: [ShownPanel] { panels.filter { !$0.isReference } }
 }
 
 /// A reader working through a study: identify, see the next case, answer, submit,
@@ -34,10 +34,18 @@ public struct PresentedCase: Equatable, Sendable {
 /// after the last one submitted or skipped. If a submit fails (read-only file, full
 /// disk) the error is thrown and the pending answers stay, for a retry.
 ///
+/// One session per reader at a time: it holds the reader's lease from opening to
+/// `close()`, renewed by `renewLease()` (callers renew every ~30 s).
+///
 /// Not thread-safe: one session belongs to one screen.
 public final class ReadingSession {
-    public let store: StudyStore
-    public let snapshot: StudySnapshot
+    /// How long a lease lasts without renewal: a crashed session frees the reader after it.
+    public static let leaseDuration: TimeInterval = 120
+
+    public let store: any ReaderStudyStore
+    public let study: ReadingStudy
+    /// Where this session runs, as the lease names it ("alice@ws12 pid 4242").
+    public let leaseHolder: String
     public private(set) var state: ReaderState
     public private(set) var current: PresentedCase?
     /// The answers given on the form and not yet stored.
@@ -46,24 +54,48 @@ public final class ReadingSession {
     public private(set) var displayedAt: Date
     private let now: () -> Date
     private let questionsByKey: [String: QuestionDefinition]
-    private let casesByID: [Int64: StudyCase]
+    private let casesByID: [Int64: ReadingCase]
 
-    /// Opens the reader's session on the list the coordinator drew when enrolling them.
+    /// Opens the reader's session on the list the coordinator drew when enrolling them,
+    /// and takes the reader's lease.
     ///
-    /// - Parameter now: the clock for display and submit times (tests pass their own).
-    public init(store: StudyStore, study: String, reader: String, now: @escaping () -> Date = Date.init) throws {
+    /// - Parameter now: the clock for display, submit and lease times (tests pass their own).
+    /// - Throws: `readerBusy` when another session reads as this reader.
+    public init(store: any ReaderStudyStore, study: String, reader: String, leaseHolder: String,
+                now: @escaping () -> Date = Date.init) throws {
         self.store = store
         self.now = now
-        snapshot = try store.study(named: study)
-        state = try store.openReading(reader: reader, in: snapshot)
-        questionsByKey = Dictionary(snapshot.questions.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        casesByID = Dictionary(snapshot.cases.map { ($0.id!, $0) }, uniquingKeysWith: { first, _ in first })
+        self.leaseHolder = leaseHolder
+        self.study = try store.readingStudy(named: study)
+        state = try store.openReading(reader: reader, in: self.study)
+        questionsByKey = Dictionary(self.study.questions.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        casesByID = Dictionary(self.study.cases.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         displayedAt = now()
+        _ = try store.acquireLease(readerId: state.reader.id!, holder: leaseHolder, duration: Self.leaseDuration, now: now())
         try show(nextPosition())
     }
 
+    /// This process as a lease holder: "USER@HOST pid PID".
+    public static func localHolder() -> String {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? "?"
+        return "\(user)@\(ProcessInfo.processInfo.hostName) pid \(getpid())"
+    }
+
+    /// Renews the lease (callers do it every ~30 s while the session lives).
+    ///
+    /// - Throws: `readerBusy` when the lease expired and another session took it.
+    @discardableResult
+    public func renewLease() throws -> ReadingLease {
+        try store.acquireLease(readerId: state.reader.id!, holder: leaseHolder, duration: Self.leaseDuration, now: now())
+    }
+
+    /// Gives the lease back; the store stays open (its owner closes it).
+    public func close() throws {
+        try store.releaseLease(readerId: state.reader.id!, holder: leaseHolder)
+    }
+
     public var readerName: String { state.reader.name }
-    public var questions: [QuestionDefinition] { snapshot.questions }
+    public var questions: [QuestionDefinition] { study.questions }
     public var isFinalised: Bool { state.reader.isFinalised }
 
     /// n of N: presentations answered at least once, and all of them.
@@ -94,7 +126,7 @@ public final class ReadingSession {
     /// Every answer place of the current case, in form order.
     public var allSlots: [AnswerSlot] {
         guard let current else { return [] }
-        return snapshot.questions.flatMap { question -> [AnswerSlot] in
+        return study.questions.flatMap { question -> [AnswerSlot] in
             question.perCase ? [AnswerSlot(question: question.key)]
                 : current.candidates.map { AnswerSlot(question: question.key, panel: $0.label) }
         }
@@ -109,7 +141,7 @@ public final class ReadingSession {
         guard let current else { throw AnswerError.noCurrentCase }
         if isFinalised {
             // The store refuses it too; say so before complaining about missing answers.
-            throw StudyStoreError.readerFinalised(reader: state.reader.name, study: snapshot.study.name)
+            throw StudyStoreError.readerFinalised(reader: state.reader.name, study: study.name)
         }
         let missing = missingRequired
         if !missing.isEmpty { throw AnswerError.missingRequired(missing.map(\.description)) }
@@ -196,7 +228,7 @@ public final class ReadingSession {
         let presentation = state.presentations[position]
         let latest = state.latestRevision[presentation.id!]
         current = PresentedCase(presentation: presentation, studyCase: casesByID[presentation.studyCaseId]!,
-                                panels: try presentation.decodedPanels(), nextRevision: (latest ?? 0) + 1)
+                                panels: state.panels[presentation.id!] ?? [], nextRevision: (latest ?? 0) + 1)
         if latest != nil, let (_, answers) = try store.latestAnswers(presentationId: presentation.id!) {
             for answer in answers { pending[AnswerSlot(question: answer.questionKey, panel: answer.panelLabel)] = answer.value }
         }
@@ -205,7 +237,7 @@ public final class ReadingSession {
     private func slot(_ questionKey: String, panel: String?) throws -> AnswerSlot {
         guard let current else { throw AnswerError.noCurrentCase }
         guard let question = questionsByKey[questionKey] else {
-            throw AnswerError.unknownQuestion(key: questionKey, known: snapshot.questions.map(\.key))
+            throw AnswerError.unknownQuestion(key: questionKey, known: study.questions.map(\.key))
         }
         if question.perCase { return AnswerSlot(question: questionKey) }
         let labels = current.candidates.map(\.label)

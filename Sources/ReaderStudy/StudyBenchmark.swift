@@ -69,13 +69,14 @@ public struct StudyBenchmark: Sendable {
         let fillStart = DispatchTime.now().uptimeNanoseconds
         var rows = 0
         do {
-            let store = try StudyStore(url: url, options: .init(durability: .none))
+            let store = try SQLiteStudyStore(url: url, options: .init(durability: .none))
             let definition = StudyDefinition(name: "bench", datasetPath: "/synthetic",
                                              models: [ModelSpec(name: "unet", weights: "/synthetic/unet.safetensors")])
-            try store.createStudy(definition, cases: Self.syntheticCases(answerSetsPerReader + submits))
+            try store.createStudy(definition, cases: Self.syntheticCases(answerSetsPerReader + submits),
+                                  renderer: SyntheticPanelRenderer(models: definition.models.map(\.name)))
             try store.enrol(readers: (0..<readers).map { "reader-\($0)" } + ["submitter"], inStudy: "bench")
             for reader in 0..<readers {
-                let session = try ReadingSession(store: store, study: "bench", reader: "reader-\(reader)")
+                let session = try ReadingSession(store: store, study: "bench", reader: "reader-\(reader)", leaseHolder: "bench")
                 for set in 0..<answerSetsPerReader {
                     rows += try Self.fillExample(session, variant: set)
                     try session.submit()
@@ -88,14 +89,14 @@ public struct StudyBenchmark: Sendable {
         var openTimes: [Double] = []
         for _ in 0..<max(1, opens) {
             let start = DispatchTime.now().uptimeNanoseconds
-            let store = try StudyStore(url: url)
-            let session = try ReadingSession(store: store, study: "bench", reader: "reader-\(readers / 2)")
+            let store = try SQLiteStudyStore(url: url)
+            let session = try ReadingSession(store: store, study: "bench", reader: "reader-\(readers / 2)", leaseHolder: "bench")
             _ = session.progress
             openTimes.append(milliseconds(since: start))
             try store.close()
         }
 
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         var start = DispatchTime.now().uptimeNanoseconds
         _ = try store.status(ofStudy: "bench")
         let statusMs = milliseconds(since: start)
@@ -117,7 +118,7 @@ public struct StudyBenchmark: Sendable {
         reportTimes.sort()
         makeTimes.sort()
 
-        let session = try ReadingSession(store: store, study: "bench", reader: "submitter")
+        let session = try ReadingSession(store: store, study: "bench", reader: "submitter", leaseHolder: "bench")
         var submitTimes: [Double] = []
         for set in 0..<submits {
             _ = try Self.fillExample(session, variant: set)

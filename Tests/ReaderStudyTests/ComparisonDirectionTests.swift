@@ -18,7 +18,7 @@ final class ComparisonDirectionTests: XCTestCase {
 
     private func report(models: [String], comparisons: [ComparisonSpec]? = nil) throws -> StudyReport {
         let url = try temporaryFolder(self).appendingPathComponent("direction.sqlite")
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         let definition = StudyDefinition(
             name: "pilot", datasetPath: "/data", models: models.map { ModelSpec(name: $0, weights: "/m/\($0).st") },
             mode: .blinded, seed: 7, questions: [fidelity], includeHighAsCandidate: false, comparisons: comparisons)

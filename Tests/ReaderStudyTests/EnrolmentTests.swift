@@ -21,7 +21,7 @@ final class EnrolmentTests: XCTestCase {
     func testEnrolmentDrawsTheListsAndReadingOpensThem() throws {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
         try makeStudyFile(at: url, cases: 6, models: ["unet", "resnet"])
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         let states = try store.enrol(readers: ["R01", "R02"], inStudy: "pilot")
         XCTAssertEqual(states.map(\.reader.name), ["R01", "R02"])
         XCTAssertEqual(states.map(\.presentations.count), [6, 6])
@@ -36,7 +36,7 @@ final class EnrolmentTests: XCTestCase {
     func testATypoEnrolsNoOneAndNamesTheEnrolledReaders() throws {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
         try makeStudyFile(at: url)
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         try store.enrol(readers: ["alice", "bob"], inStudy: "pilot")
         XCTAssertThrowsError(try ReadingSession(store: store, study: "pilot", reader: "alcie")) { error in
             XCTAssertEqual(error as? StudyStoreError,
@@ -49,7 +49,7 @@ final class EnrolmentTests: XCTestCase {
     func testEnrolmentIsAllOrNothing() throws {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
         try makeStudyFile(at: url)
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         try store.enrol(readers: ["alice"], inStudy: "pilot")
         XCTAssertThrowsError(try store.enrol(readers: ["carol", "alice"], inStudy: "pilot")) { error in
             XCTAssertEqual(error as? StudyStoreError, .readerAlreadyEnrolled(reader: "alice", study: "pilot"))
@@ -61,7 +61,7 @@ final class EnrolmentTests: XCTestCase {
     func testADisabledReaderCannotOpenOrSubmitAndKeepsTheirAnswers() throws {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
         try makeStudyFile(at: url)
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         try store.enrol(readers: ["alice", "bob"], inStudy: "pilot")
         let session = try ReadingSession(store: store, study: "pilot", reader: "alice")
         try fillForm(session)
@@ -94,25 +94,25 @@ final class EnrolmentTests: XCTestCase {
             }
             try queue.close()
         }
-        XCTAssertThrowsError(try StudyStore(url: url, options: .init(migrates: false))) { error in
+        XCTAssertThrowsError(try SQLiteStudyStore(url: url, options: .init(migrates: false))) { error in
             XCTAssertEqual(error as? StudyStoreError, .readerNeedsUpgrade(path: url.path))
         }
         let applied = try DatabaseQueue(path: url.path, configuration: { var c = Configuration(); c.readonly = true; return c }())
             .read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
         XCTAssertEqual(applied, ["v1-studies"], "the reader's client did not migrate")
         // The coordinator's command upgrades it; then the reader's client opens it.
-        try StudyStore(url: url).close()
-        XCTAssertNoThrow(try StudyStore(url: url, options: .init(migrates: false)).close())
+        try SQLiteStudyStore(url: url).close()
+        XCTAssertNoThrow(try SQLiteStudyStore(url: url, options: .init(migrates: false)).close())
         // And a reader's client does not create a study file where there is none.
         let absent = url.deletingLastPathComponent().appendingPathComponent("none.sqlite")
-        XCTAssertThrowsError(try StudyStore(url: absent, options: .init(migrates: false)))
+        XCTAssertThrowsError(try SQLiteStudyStore(url: absent, options: .init(migrates: false)))
         XCTAssertFalse(FileManager.default.fileExists(atPath: absent.path))
     }
 
     func testPresentationsShowEachReadersListWithTheKey() throws {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
         try makeStudyFile(at: url, cases: 3, models: ["unet", "resnet"])
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         let states = try store.enrol(readers: ["alice", "bob"], inStudy: "pilot")
         let rows = try store.presentations(ofStudy: "pilot", reader: "bob")
         let snapshot = try store.study(named: "pilot")

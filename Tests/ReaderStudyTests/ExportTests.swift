@@ -16,7 +16,7 @@ final class ExportTests: XCTestCase {
     /// two cases answered, the first revised.
     private func makeAnsweredStudy() throws -> (URL, ReadingSession) {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         try store.createStudy(definition(models: ["unet", "resnet"], questions: questions), cases: syntheticCases(3))
         let clock = ManualClock()
         let session = try enrolledSession(store: store, study: "pilot", reader: "Dr.OBrien-MD", now: clock.function)
@@ -99,7 +99,7 @@ final class ExportTests: XCTestCase {
         let (url, session) = try makeAnsweredStudy()
         try session.store.close()
         let before = try fileBytes(url)
-        let store = try StudyStore(url: url, options: .init(readOnly: true))
+        let store = try SQLiteStudyStore(url: url, options: .init(readOnly: true))
         _ = StudyExport.csv(try StudyExport.rows(from: store, study: "pilot", allRevisions: true))
         _ = try store.status(ofStudy: "pilot")
         try store.close()

@@ -21,8 +21,8 @@ final class ImportColumnsTests: XCTestCase {
         "  spaced  ", "甲状腺 超声, Zoë", "'already quoted", "-3", "\tTab", "\rCR first", "@SUM(1)", "''", "plain",
     ]
 
-    private func makeStore(_ url: URL, answer: Bool) throws -> StudyStore {
-        let store = try StudyStore(url: url)
+    private func makeStore(_ url: URL, answer: Bool) throws -> SQLiteStudyStore {
+        let store = try SQLiteStudyStore(url: url)
         try store.createStudy(definition(models: ["unet", "resnet"], questions: questions, repeatFraction: 0.2),
                               cases: syntheticCases(4))
         let clock = ManualClock()

@@ -6,8 +6,8 @@ import XCTest
 
 final class ImportMergeBackupTests: XCTestCase {
     /// A study file with `readers` enrolled; each answers `answered` cases (none when 0).
-    private func makeDatabase(_ url: URL, readers: [String], answered: Int, variant: Int = 1) throws -> StudyStore {
-        let store = try StudyStore(url: url)
+    private func makeDatabase(_ url: URL, readers: [String], answered: Int, variant: Int = 1) throws -> SQLiteStudyStore {
+        let store = try SQLiteStudyStore(url: url)
         try store.createStudy(definition(models: ["unet"], repeatFraction: 0.2), cases: syntheticCases(6))
         let clock = ManualClock()
         for name in readers {
@@ -96,7 +96,7 @@ final class ImportMergeBackupTests: XCTestCase {
             + StudyExport.rows(from: second, study: "pilot").count
         try first.close()
         try second.close()
-        let target = try StudyStore(url: folder.appendingPathComponent("all.sqlite"))
+        let target = try SQLiteStudyStore(url: folder.appendingPathComponent("all.sqlite"))
         let sources = [folder.appendingPathComponent("r1.sqlite"), folder.appendingPathComponent("r2.sqlite")]
         let summary = try target.merge(from: sources)
         XCTAssertEqual(summary.studiesAdded, 1)
@@ -118,10 +118,10 @@ final class ImportMergeBackupTests: XCTestCase {
         let good = try makeDatabase(folder.appendingPathComponent("good.sqlite"), readers: ["R1"], answered: 2)
         try good.close()
         let otherURL = folder.appendingPathComponent("other.sqlite")
-        let other = try StudyStore(url: otherURL)
+        let other = try SQLiteStudyStore(url: otherURL)
         try other.createStudy(definition(models: ["unet"], seed: 99), cases: syntheticCases(6))
         try other.close()
-        let target = try StudyStore(url: folder.appendingPathComponent("all.sqlite"))
+        let target = try SQLiteStudyStore(url: folder.appendingPathComponent("all.sqlite"))
         XCTAssertThrowsError(try target.merge(from: [folder.appendingPathComponent("good.sqlite"), otherURL])) { error in
             XCTAssertEqual(error as? StudyMergeError, .conflictingDefinition(study: "pilot", file: otherURL.path))
         }
@@ -139,7 +139,7 @@ final class ImportMergeBackupTests: XCTestCase {
         let session = try enrolledSession(store: store, study: "pilot", reader: "R1")
         try fillForm(session)
         try session.submit()
-        let copy = try StudyStore(url: destination, options: .init(readOnly: true))
+        let copy = try SQLiteStudyStore(url: destination, options: .init(readOnly: true))
         XCTAssertEqual(try copy.status(ofStudy: "pilot").readers.first?.answered, 2)
         XCTAssertEqual(try store.status(ofStudy: "pilot").readers.first?.answered, 3)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") }

@@ -32,11 +32,11 @@ final class InterruptionTests: XCTestCase {
         for withWAL in [false, true] {
             let url = try temporaryFolder(self).appendingPathComponent("usreview.sqlite")
             try makeInterruptedCreation(at: url, withWAL: withWAL)
-            let store = try StudyStore(url: url)
+            let store = try SQLiteStudyStore(url: url)
             XCTAssertEqual(try store.studyNames(), [], "withWAL \(withWAL)")
             try store.createStudy(definition(), cases: syntheticCases(2))
             try store.close()
-            XCTAssertEqual(try StudyStore(url: url, options: .init(readOnly: true)).studyNames(), ["pilot"], "withWAL \(withWAL)")
+            XCTAssertEqual(try SQLiteStudyStore(url: url, options: .init(readOnly: true)).studyNames(), ["pilot"], "withWAL \(withWAL)")
         }
     }
 
@@ -54,7 +54,7 @@ final class InterruptionTests: XCTestCase {
             try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
             try queue.close()
             let before = try fileBytes(url)
-            XCTAssertThrowsError(try StudyStore(url: url), sql) { error in
+            XCTAssertThrowsError(try SQLiteStudyStore(url: url), sql) { error in
                 guard case .foreignDatabase? = error as? StudyStoreError else { return XCTFail("\(sql): \(error)") }
             }
             XCTAssertEqual(try fileBytes(url), before, sql)
@@ -81,7 +81,7 @@ final class InterruptionTests: XCTestCase {
             XCTAssertEqual(process.terminationStatus, SIGKILL, point)
             XCTAssertFalse(FileManager.default.fileExists(atPath: url.path), "\(point): a half-made database was left")
             XCTAssertFalse(try temporaries(in: folder).isEmpty, "\(point): the killed run should have left a temporary file")
-            let store = try StudyStore(url: url)
+            let store = try SQLiteStudyStore(url: url)
             XCTAssertEqual(try store.studyNames(), [], point)
             try store.close()
             XCTAssertEqual(try temporaries(in: folder), [], point)
@@ -102,19 +102,19 @@ final class InterruptionTests: XCTestCase {
         for file in [dead, live, other, nested] { try Data("x".utf8).write(to: file) }
         try Data("x".utf8).write(to: URL(fileURLWithPath: nested.path + "-wal"))
         try Data("x".utf8).write(to: URL(fileURLWithPath: dead.path + "-journal"))
-        try StudyStore(url: url).close()
+        try SQLiteStudyStore(url: url).close()
         XCTAssertEqual(try temporaries(in: folder).sorted(), [live.lastPathComponent, other.lastPathComponent].sorted())
     }
 
     func testMissingFolderIsAnErrorUnlessAsked() throws {
         let folder = try temporaryFolder(self)
         let url = folder.appendingPathComponent("typo/s.sqlite")
-        XCTAssertThrowsError(try StudyStore(url: url)) { error in
+        XCTAssertThrowsError(try SQLiteStudyStore(url: url)) { error in
             XCTAssertEqual(error as? StudyStoreError, .noFolder(path: url.path, folder: folder.appendingPathComponent("typo").path))
             XCTAssertTrue("\(error)".contains("--create-folders"))
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("typo").path))
-        XCTAssertNoThrow(try StudyStore(url: url, options: .init(createFolder: true)).close())
+        XCTAssertNoThrow(try SQLiteStudyStore(url: url, options: .init(createFolder: true)).close())
         XCTAssertTrue(FileManager.default.fileExists(atPath: url.path))
     }
 
@@ -122,9 +122,9 @@ final class InterruptionTests: XCTestCase {
     /// nothing was changed, not that answers are kept.
     func testFullDiskMessagesSayWhatHappened() throws {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
-        try StudyStore(url: url).close()
+        try SQLiteStudyStore(url: url).close()
         let pages = try DatabaseQueue(path: url.path).read { db in try Int.fetchOne(db, sql: "PRAGMA page_count")! }
-        let store = try StudyStore(url: url, options: .init(maxPageCount: pages))
+        let store = try SQLiteStudyStore(url: url, options: .init(maxPageCount: pages))
         XCTAssertThrowsError(try store.createStudy(definition(), cases: syntheticCases(200, step: 7))) { error in
             XCTAssertEqual(error as? StudyStoreError, .diskFull(path: url.path))
             XCTAssertFalse("\(error)".contains("answers are kept"), "\(error)")
@@ -132,7 +132,7 @@ final class InterruptionTests: XCTestCase {
         }
         XCTAssertTrue(StudyStoreError.answersNotSaved(.diskFull(path: url.path)).description.contains("Your answers are kept"))
         // sqlite3_backup_step reports a full disk with the message "not an error".
-        let backup = StudyStore.backupError(DatabaseError(resultCode: .SQLITE_FULL, message: "not an error"), destination: "/b.sqlite")
+        let backup = SQLiteStudyStore.backupError(DatabaseError(resultCode: .SQLITE_FULL, message: "not an error"), destination: "/b.sqlite")
         XCTAssertEqual(backup as? StudyStoreError, .diskFull(path: "/b.sqlite"))
         XCTAssertFalse("\(backup)".contains("not an error"))
     }
@@ -140,7 +140,7 @@ final class InterruptionTests: XCTestCase {
     func testBackupOntoTheLiveDatabaseIsRefused() throws {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
         try makeStudyFile(at: url)
-        let store = try StudyStore(url: url, options: .init(readOnly: true))
+        let store = try SQLiteStudyStore(url: url, options: .init(readOnly: true))
         let before = try fileBytes(url)
         XCTAssertThrowsError(try store.backup(to: url)) { error in
             XCTAssertEqual(error as? OutputGuardError, .outputIsInput(output: url.path, input: url.path))
@@ -156,26 +156,26 @@ final class InterruptionTests: XCTestCase {
         let text = folder.appendingPathComponent("notes.txt")
         try Data("not a database".utf8).write(to: text)
         let target = folder.appendingPathComponent("all.sqlite")
-        XCTAssertThrowsError(try StudyStore.merge(from: [source, text], into: target)) { error in
+        XCTAssertThrowsError(try SQLiteStudyStore.merge(from: [source, text], into: target)) { error in
             XCTAssertEqual(error as? StudyStoreError, .notSQLite(path: text.path))
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: target.path))
         XCTAssertEqual(try temporaries(in: folder), [])
-        XCTAssertThrowsError(try StudyStore.merge(from: [source], into: source)) { error in
+        XCTAssertThrowsError(try SQLiteStudyStore.merge(from: [source], into: source)) { error in
             XCTAssertEqual(error as? OutputGuardError, .outputIsInput(output: source.path, input: source.path))
         }
         // A merge that fails while writing (the same study name, another definition).
         let other = folder.appendingPathComponent("b.sqlite")
-        let store = try StudyStore(url: other)
+        let store = try SQLiteStudyStore(url: other)
         try store.createStudy(definition(seed: 99), cases: syntheticCases(3))
         try store.close()
-        XCTAssertThrowsError(try StudyStore.merge(from: [source, other], into: target)) { error in
+        XCTAssertThrowsError(try SQLiteStudyStore.merge(from: [source, other], into: target)) { error in
             XCTAssertEqual(error as? StudyMergeError, .conflictingDefinition(study: "pilot", file: other.path))
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: target.path))
         XCTAssertEqual(try temporaries(in: folder), [])
-        XCTAssertEqual(try StudyStore.merge(from: [source], into: target).studiesAdded, 1)
-        XCTAssertEqual(try StudyStore(url: target, options: .init(readOnly: true)).studyNames(), ["pilot"])
+        XCTAssertEqual(try SQLiteStudyStore.merge(from: [source], into: target).studiesAdded, 1)
+        XCTAssertEqual(try SQLiteStudyStore(url: target, options: .init(readOnly: true)).studyNames(), ["pilot"])
     }
 
     /// The read-only fallback for a WAL database whose -shm cannot be made: SQLite's
@@ -187,7 +187,7 @@ final class InterruptionTests: XCTestCase {
         try makeStudyFile(at: url)
         var configuration = Configuration()
         configuration.readonly = true
-        let queue = try DatabaseQueue(path: StudyStore.immutableURI(url.path), configuration: configuration)
+        let queue = try DatabaseQueue(path: SQLiteStudyStore.immutableURI(url.path), configuration: configuration)
         XCTAssertEqual(try queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM study") }, ["pilot"])
     }
 }

@@ -49,7 +49,7 @@ final class ProcessTests: XCTestCase {
         guard lines.count == 4 else { return }
         XCTAssertTrue(lines[3].hasPrefix("submitted 4 position 3"), lines.joined(separator: "\n"))
 
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         let session = try enrolledSession(store: store, study: "pilot", reader: "ann")
         let answered = session.progress.answered
         XCTAssertGreaterThanOrEqual(answered, 4)          // every reported commit is there
@@ -78,7 +78,7 @@ final class ProcessTests: XCTestCase {
         XCTAssertEqual(firstLines.count, 40)
         XCTAssertEqual(secondLines.count, 40)
 
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         let status = try store.status(ofStudy: "pilot")
         XCTAssertEqual(status.readers.map(\.reader), ["ann", "bob"])
         XCTAssertEqual(status.readers.map(\.answered), [40, 40])

@@ -22,9 +22,9 @@ final class ReportTests: XCTestCase {
         return high - (c % 3 == 0 ? 1 : 0) - (r == 2 && c % 4 == 0 ? 1 : 0)
     }
 
-    private func makeStudy(readers: [String]) throws -> (StudyStore, StudySnapshot) {
+    private func makeStudy(readers: [String]) throws -> (SQLiteStudyStore, StudySnapshot) {
         let url = try temporaryFolder(self).appendingPathComponent("report.sqlite")
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         let all = syntheticCases(13)
         let snapshot = try store.createStudy(definition(models: ["unet"], questions: questions, repeatFraction: 0.25),
                                              cases: Array(all.dropFirst()), calibration: [all[0]])

@@ -6,8 +6,8 @@ import XCTest
 
 final class SessionTests: XCTestCase {
     private func openSession(_ url: URL, reader: String = "ann", clock: ManualClock? = nil,
-                             options: StudyStore.Options = .init()) throws -> ReadingSession {
-        let store = try StudyStore(url: url, options: options)
+                             options: SQLiteStudyStore.Options = .init()) throws -> ReadingSession {
+        let store = try SQLiteStudyStore(url: url, options: options)
         return try enrolledSession(store: store, study: "pilot", reader: reader, now: clock?.function ?? Date.init)
     }
 

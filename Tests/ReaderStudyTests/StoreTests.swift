@@ -7,27 +7,27 @@ import XCTest
 final class StoreTests: XCTestCase {
     func testNewDatabaseIsMarkedAsOursInWALWithForeignKeys() throws {
         let url = try temporaryFolder(self).appendingPathComponent("sub/folder/study.sqlite")
-        let store = try StudyStore(url: url, options: .init(createFolder: true))
+        let store = try SQLiteStudyStore(url: url, options: .init(createFolder: true))
         try store.pool.read { db in
-            XCTAssertEqual(try Int32.fetchOne(db, sql: "PRAGMA application_id"), StudyStore.applicationID)
+            XCTAssertEqual(try Int32.fetchOne(db, sql: "PRAGMA application_id"), SQLiteStudyStore.applicationID)
             XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), 1)
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try Bool.fetchOne(db, sql: "PRAGMA foreign_keys"), true)
-            XCTAssertEqual(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'"), StudyStore.formatName)
+            XCTAssertEqual(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'"), SQLiteStudyStore.formatName)
             XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), ["v1-studies", "v2-enrolment"])
         }
         try store.close()
         // The header itself carries the application id once checkpointed.
         let header = [UInt8](try fileBytes(url).prefix(100))
         XCTAssertEqual(Array(header[68..<72]), [0x55, 0x53, 0x52, 0x56])
-        XCTAssertNoThrow(try StudyStore(url: url).close())
+        XCTAssertNoThrow(try SQLiteStudyStore(url: url).close())
     }
 
     func testTextFileIsRefusedAndLeftUnchanged() throws {
         let url = try temporaryFolder(self).appendingPathComponent("notes.sqlite")
         try Data("shopping list: milk, eggs\n".utf8).write(to: url)
         let before = try fileBytes(url)
-        XCTAssertThrowsError(try StudyStore(url: url)) { error in
+        XCTAssertThrowsError(try SQLiteStudyStore(url: url)) { error in
             XCTAssertEqual(error as? StudyStoreError, .notSQLite(path: url.path))
             XCTAssertTrue("\(error)".contains(url.path))
         }
@@ -48,14 +48,14 @@ final class StoreTests: XCTestCase {
             }
             try queue.close()
             let before = try fileBytes(url)
-            XCTAssertThrowsError(try StudyStore(url: url)) { error in
+            XCTAssertThrowsError(try SQLiteStudyStore(url: url)) { error in
                 guard case let .foreignDatabase(path, _)? = error as? StudyStoreError else {
                     return XCTFail("expected foreignDatabase, got \(error)")
                 }
                 XCTAssertEqual(path, url.path)
                 XCTAssertTrue("\(error)".contains("another application"))
             }
-            XCTAssertThrowsError(try StudyStore(url: url, options: .init(readOnly: true)))
+            XCTAssertThrowsError(try SQLiteStudyStore(url: url, options: .init(readOnly: true)))
             XCTAssertEqual(try fileBytes(url), before, name)
         }
     }
@@ -68,7 +68,7 @@ final class StoreTests: XCTestCase {
         var bytes = try fileBytes(url)
         for offset in stride(from: 100, to: bytes.count, by: 1) { bytes[offset] = UInt8(truncatingIfNeeded: offset &* 31) }
         try bytes.write(to: url)
-        XCTAssertThrowsError(try StudyStore(url: url)) { error in
+        XCTAssertThrowsError(try SQLiteStudyStore(url: url)) { error in
             guard case .corrupt? = error as? StudyStoreError else { return XCTFail("expected corrupt, got \(error)") }
             XCTAssertTrue("\(error)".contains(url.path))
         }
@@ -77,7 +77,7 @@ final class StoreTests: XCTestCase {
         // A file that starts like SQLite but is cut short.
         let truncated = folder.appendingPathComponent("truncated.sqlite")
         try Data("SQLite format 3\0".utf8).write(to: truncated)
-        XCTAssertThrowsError(try StudyStore(url: truncated)) { error in
+        XCTAssertThrowsError(try SQLiteStudyStore(url: truncated)) { error in
             XCTAssertEqual(error as? StudyStoreError, .notSQLite(path: truncated.path))
         }
         XCTAssertEqual(try fileBytes(truncated), Data("SQLite format 3\0".utf8))
@@ -86,7 +86,7 @@ final class StoreTests: XCTestCase {
     func testEmptyFileBecomesAStudyDatabase() throws {
         let url = try temporaryFolder(self).appendingPathComponent("empty.sqlite")
         XCTAssertTrue(FileManager.default.createFile(atPath: url.path, contents: Data()))
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         XCTAssertEqual(try store.studyNames(), [])
     }
 
@@ -99,31 +99,31 @@ final class StoreTests: XCTestCase {
         let url = folder.appendingPathComponent("fresh.sqlite")
         let crashed = folder.appendingPathComponent("crashed.sqlite")
         let store = try DatabasePool(path: url.path)
-        try StudyStore.migrator.migrate(store)
+        try SQLiteStudyStore.migrator.migrate(store)
         // The files as a crash would leave them: main file and WAL, never checkpointed.
         try FileManager.default.copyItem(at: url, to: crashed)
         try FileManager.default.copyItem(atPath: url.path + "-wal", toPath: crashed.path + "-wal")
         XCTAssertEqual(Array([UInt8](try fileBytes(crashed).prefix(100))[68..<72]), [0, 0, 0, 0])
-        let recovered = try StudyStore(url: crashed)
+        let recovered = try SQLiteStudyStore(url: crashed)
         XCTAssertEqual(try recovered.studyNames(), [])
         XCTAssertNoThrow(try recovered.createStudy(definition(), cases: syntheticCases(2)))
     }
 
     func testDatabaseOfANewerUsreviewIsRefused() throws {
         let url = try temporaryFolder(self).appendingPathComponent("newer.sqlite")
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         try store.pool.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')")
         }
         try store.close()
-        XCTAssertThrowsError(try StudyStore(url: url)) { error in
+        XCTAssertThrowsError(try SQLiteStudyStore(url: url)) { error in
             XCTAssertEqual(error as? StudyStoreError, .newerSchema(path: url.path, unknown: ["v99-future"]))
         }
     }
 
     func testCreateStudyStoresDefinitionCasesAndQuestions() throws {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         let cases = syntheticCases(6)
         let snapshot = try store.createStudy(definition(models: ["unet", "resnet"]), cases: Array(cases.dropFirst()),
                                              calibration: [cases[0]])
@@ -144,7 +144,7 @@ final class StoreTests: XCTestCase {
     func testAnswersCannotBeChangedInPlace() throws {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
         try makeStudyFile(at: url)
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         let session = try enrolledSession(store: store, study: "pilot", reader: "ann")
         try fillForm(session)
         try session.submit()

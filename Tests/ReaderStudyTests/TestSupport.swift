@@ -36,7 +36,7 @@ func definition(_ name: String = "pilot", models: [String] = ["unet"], mode: Stu
 @discardableResult
 func makeStudyFile(at url: URL, cases: Int = 10, models: [String] = ["unet"], mode: StudyMode = .blinded,
                    repeatFraction: Double = 0, readers: [String] = []) throws -> StudySnapshot {
-    let store = try StudyStore(url: url)
+    let store = try SQLiteStudyStore(url: url)
     let snapshot = try store.createStudy(definition(models: models, mode: mode, repeatFraction: repeatFraction),
                                          cases: syntheticCases(cases))
     if !readers.isEmpty { try store.enrol(readers: readers, inStudy: snapshot.study.name) }
@@ -81,7 +81,7 @@ func usreviewBinary(for test: XCTestCase) throws -> URL {
 
 /// The coordinator enrols `reader` if they are not yet, then the reader opens the study:
 /// the two steps of a real study, for tests about what follows.
-func enrolledSession(store: StudyStore, study: String, reader: String,
+func enrolledSession(store: SQLiteStudyStore, study: String, reader: String,
                      now: @escaping () -> Date = Date.init) throws -> ReadingSession {
     if try store.readers(ofStudy: study).contains(where: { $0.name == reader }) == false {
         try store.enrol(readers: [reader], inStudy: study, now: now())

@@ -143,7 +143,7 @@ private func type(_ text: String) -> [Key] { text.map { .character($0) } }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("study.sqlite")
-        let store = try StudyStore(url: url)
+        let store = try SQLiteStudyStore(url: url)
         let cases = (1...3).map { number in
             Case(id: String(format: "%04d", number), organ: .thyroid, devices: DevicePair(low: "portable", high: "cart"),
                  lowPath: folder.appendingPathComponent("\(number)-low.png"),
@@ -167,7 +167,7 @@ private func type(_ text: String) -> [Key] { text.map { .character($0) } }
         #expect(state.displayedNumber == 2)
 
         // A store that cannot be written: the error shows and the form stays.
-        let readOnly = try StudyStore(url: url, options: StudyStore.Options(readOnly: true))
+        let readOnly = try SQLiteStudyStore(url: url, options: SQLiteStudyStore.Options(readOnly: true))
         let stuck = try ReadingSession(store: readOnly, study: "pilot", reader: "alice")
         var stuckState = press(StudySessionBridge.initialState(stuck), [.character("2"), .character("y"), .character("s")])
         #expect(stuckState.current?.caseID == state.current?.caseID)  // resumed at the second case

@@ -9,14 +9,14 @@ import Testing
 private final class StudyFixture {
     let folder: URL
     let url: URL
-    let store: StudyStore
+    let store: SQLiteStudyStore
     let dataset: [Case]
 
     init(mode: StudyMode = .open) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("usreview-ratings-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         url = folder.appendingPathComponent("study.sqlite")
-        store = try StudyStore(url: url)
+        store = try SQLiteStudyStore(url: url)
         dataset = [1, 2, 3, 417].map { number in
             let id = String(format: "%04d", number)
             return Case(id: id, organ: number < 417 ? .thyroid : .carotid,

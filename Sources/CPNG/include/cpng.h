@@ -47,6 +47,10 @@ typedef struct {
 /// before any pixel buffer is allocated.
 cpng_result cpng_read_gray8(int descriptor, uint64_t max_pixels, uint8_t **pixels, cpng_info *info);
 
+/// As cpng_read_gray8, from `count` bytes in memory (a PNG stored in a database).
+cpng_result cpng_decode_gray8(const uint8_t *bytes, size_t count, uint64_t max_pixels, uint8_t **pixels,
+                              cpng_info *info);
+
 /// Writes an 8-bit gray, non-interlaced PNG. The caller handles atomic replacement.
 cpng_result cpng_write_gray8(const char *path, const uint8_t *pixels,
                              uint32_t width, uint32_t height);

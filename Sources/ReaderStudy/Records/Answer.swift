@@ -16,9 +16,12 @@ public struct Submission: Codable, Identifiable, Equatable, Sendable, FetchableR
     public var submittedAt: Date
     /// Display to submit, in milliseconds (measured on the monotonic clock).
     public var durationMs: Int64
+    /// The client's token for this answer set (`AnswerSet.clientToken`): a retry finds it.
+    public var clientToken: String?
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
+        public static let clientToken = Column(CodingKeys.clientToken)
         public static let presentationId = Column(CodingKeys.presentationId)
         public static let revision = Column(CodingKeys.revision)
     }

@@ -16,17 +16,11 @@ public struct Presentation: Codable, Identifiable, Equatable, Sendable, Fetchabl
     /// A second showing of a case, for intra-reader agreement.
     public var isRepeat: Bool
     public var isCalibration: Bool
-    /// The panels left to right, as JSON (`[Panel]`).
-    public var panels: String
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
         public static let readerId = Column(CodingKeys.readerId)
         public static let position = Column(CodingKeys.position)
-    }
-
-    public func decodedPanels() throws -> [Panel] {
-        try JSONDecoder().decode([Panel].self, from: Data(panels.utf8))
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -40,6 +34,16 @@ public enum ImageSource: Codable, Hashable, Sendable {
     case high
     /// A generator's enhancement of the low image.
     case model(String)
+
+    /// The source as stored (`panelKey.source`): "low", "high" or the model's name
+    /// (a study's model names are never "low" or "high").
+    public init(storedName: String) {
+        switch storedName {
+        case "low": self = .low
+        case "high": self = .high
+        default: self = .model(storedName)
+        }
+    }
 
     /// The name the results use: the model name, or "low" / "high".
     public var resultName: String {

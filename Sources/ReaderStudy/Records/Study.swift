@@ -44,6 +44,8 @@ public struct StudyModel: Codable, Identifiable, Equatable, Sendable, FetchableR
     public var name: String
     public var weightsPath: String
     public var position: Int
+    /// SHA-256 of the weights file the panels were rendered with (nil: made before v3).
+    public var weightsSha256: String?
 
     public enum Columns {
         public static let studyId = Column(CodingKeys.studyId)

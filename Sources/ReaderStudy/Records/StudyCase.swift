@@ -22,6 +22,9 @@ public struct StudyCase: Codable, Identifiable, Equatable, Sendable, FetchableRe
     public var isCalibration: Bool
     /// Order of the case in the study's list (before any reader's randomisation).
     public var position: Int
+    /// SHA-256 of the LOW and HIGH files at creation (nil: made before v3, or no HIGH).
+    public var lowSha256: String?
+    public var highSha256: String?
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)

@@ -3,7 +3,7 @@ import Statistics
 
 extension StudyReport {
     /// The report of a study in `store` (latest revisions).
-    public static func make(from store: StudyStore, study name: String) throws -> StudyReport {
+    public static func make(from store: any CoordinatorStudyStore, study name: String) throws -> StudyReport {
         let snapshot = try store.study(named: name)
         let rows = try StudyExport.rows(from: store, study: name)
         return make(snapshot: snapshot, rows: rows)

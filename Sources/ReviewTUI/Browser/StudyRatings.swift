@@ -66,7 +66,7 @@ extension StudyRatings {
     /// Reads `study`'s ratings from `store`: the study's cases, then each reader's
     /// showings and which of them have an answer set — one indexed read per reader who
     /// answered anything.
-    public static func load(from store: StudyStore, study: String, reader: String?) throws -> StudyRatings {
+    public static func load(from store: SQLiteStudyStore, study: String, reader: String?) throws -> StudyRatings {
         let snapshot = try store.study(named: study)
         let status = try store.status(ofStudy: study)
         var caseOf = [Int64: String]()
@@ -97,11 +97,11 @@ public final class StudyRatingsSource {
     public let url: URL
     public let study: String
     public let reader: String?
-    private let store: StudyStore
+    private let store: SQLiteStudyStore
     private var signature: [Int64]
     public private(set) var ratings: StudyRatings
 
-    /// Opens the database and reads the ratings; throws what `StudyStore` and
+    /// Opens the database and reads the ratings; throws what `SQLiteStudyStore` and
     /// `StudyRatings.load` throw (no such file, no such study), with their messages, and
     /// `StudyRatingsError.blinded` for a blinded study.
     ///
@@ -113,7 +113,7 @@ public final class StudyRatingsSource {
         self.url = url
         self.study = study
         self.reader = reader
-        store = try StudyStore(url: url, options: StudyStore.Options(readOnly: true))
+        store = try SQLiteStudyStore(url: url, options: SQLiteStudyStore.Options(readOnly: true))
         if try store.study(named: study).definition.mode == .blinded {
             try? store.close()
             throw StudyRatingsError.blinded(study: study, path: url.path)

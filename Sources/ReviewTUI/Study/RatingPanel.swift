@@ -8,7 +8,7 @@ import TerminalGraphics
 public enum StudyViews {
     /// The whole screen. `image` gives what is ready of a panel's picture; `graphics`
     /// is the driver's mode.
-    public static func draw(_ state: StudyModeState, image: (Panel) -> GrayImage?, graphics: GraphicsMode,
+    public static func draw(_ state: StudyModeState, image: (ShownPanel) -> GrayImage?, graphics: GraphicsMode,
                             size: TerminalSize) -> ScreenBuffer {
         var screen = ScreenBuffer(columns: size.columns, rows: size.rows)
         guard size.columns >= Views.minimumSize.columns, size.rows >= Views.minimumSize.rows else {
@@ -43,7 +43,7 @@ public enum StudyViews {
         min(state.slots.count + 2, max(4, (rows - 4) / 2))
     }
 
-    static func drawPanels(_ state: StudyModeState, _ current: StudyCaseView, image: (Panel) -> GrayImage?,
+    static func drawPanels(_ state: StudyModeState, _ current: StudyCaseView, image: (ShownPanel) -> GrayImage?,
                            graphics: GraphicsMode, bottom: Int, _ screen: inout ScreenBuffer) {
         let top = 1
         let area = TerminalSize(columns: screen.columns, rows: max(4, bottom - top + 1))
@@ -51,13 +51,8 @@ public enum StudyViews {
         let reference = images.compactMap { $0 }.first
         let size = PixelSize(width: reference?.width ?? 256, height: reference?.height ?? 256)
         let blitter: any Blitter = graphics == .ascii ? AsciiBlitter() : HalfBlockBlitter()
-        let sublabels = current.panels.map { panel -> String in
-            switch panel.source {
-            case .low: return panel.isReference ? current.devices.low : ""
-            case .high: return state.blinded ? "" : current.devices.high
-            case .model: return ""  // never the model's name
-            }
-        }
+        // The reference is LOW; a candidate's sublabel would tell what it shows.
+        let sublabels = current.panels.map { panel in panel.isReference ? current.devices.low : "" }
         let layout = TriptychLayout(imageSizes: current.panels.map { _ in size },
                                     labels: current.panels.map(\.label), sublabels: sublabels,
                                     terminalSize: area, cell: .typical, mode: graphics,
@@ -79,19 +74,9 @@ public enum StudyViews {
         }
     }
 
-    static func placeholder(_ state: StudyModeState, _ current: StudyCaseView, _ panel: Panel) -> String {
-        switch state.work[current.caseID] {
-        case let .failed(message): return "✗ " + String(message.prefix(50))
-        case let .running(fraction):
-            if case .model = panel.source { return "enhancing… \(Int(fraction * 100))%" }
-            return "loading…"
-        case .done:
-            if case .model = panel.source { return "✗ no image (model failed)" }
-            return panel.source == .high ? "no high image" : "loading…"
-        case nil:
-            if case .model = panel.source { return "enhancing… 0%" }
-            return "loading…"
-        }
+    static func placeholder(_ state: StudyModeState, _ current: StudyCaseView, _ panel: ShownPanel) -> String {
+        if case let .failed(message) = state.work[current.caseID] { return "✗ " + String(message.prefix(50)) }
+        return "loading…"
     }
 
     static func drawForm(_ state: StudyModeState, _ current: StudyCaseView, top: Int, rows: Int,

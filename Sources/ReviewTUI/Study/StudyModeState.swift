@@ -7,13 +7,13 @@ public struct StudyCaseView: Equatable, Sendable {
     public var organ: Organ
     public var devices: DevicePair
     /// Left to right, as the study placed them (blinded: REFERENCE, A, B, …).
-    public var panels: [Panel]
+    public var panels: [ShownPanel]
     /// 0-based place in the reader's list.
     public var position: Int
     /// 1 for a first answer, more when revising.
     public var revision: Int
 
-    public init(caseID: String, organ: Organ, devices: DevicePair, panels: [Panel], position: Int, revision: Int) {
+    public init(caseID: String, organ: Organ, devices: DevicePair, panels: [ShownPanel], position: Int, revision: Int) {
         self.caseID = caseID
         self.organ = organ
         self.devices = devices

@@ -18,8 +18,8 @@ public enum StudySessionBridge {
     /// The study state for a freshly opened (or resumed) session.
     public static func initialState(_ session: ReadingSession) -> StudyModeState {
         let progress = session.progress
-        var state = StudyModeState(studyName: session.snapshot.study.name, reader: session.readerName,
-                                   blinded: session.snapshot.definition.mode == .blinded,
+        var state = StudyModeState(studyName: session.study.name, reader: session.readerName,
+                                   blinded: session.study.mode == .blinded,
                                    questions: session.questions, current: caseView(session),
                                    answers: session.pending, answered: progress.answered, total: progress.total)
         if progress.answered > 0, state.current != nil {
@@ -70,53 +70,57 @@ public enum StudySessionBridge {
 }
 
 /// The review app in study mode: one reader working through a study's cases, the
-/// study's panels above, the rating panel below. Every submit is stored at once, so
-/// quitting (or a crash) loses only the form on screen.
+/// study's frozen panels above (read from the store by image ID, never enhanced here),
+/// the rating panel below. Every submit is stored at once, so quitting (or a crash)
+/// loses only the form on screen.
 public struct StudyReviewApp {
-    public static let cacheCapacity = 16
+    /// Decoded panel images kept: a few cases' worth, for going back and forth.
+    public static let cacheCapacity = 32
+    /// How often the reader's lease is renewed (it lasts `ReadingSession.leaseDuration`).
+    public static let leaseRenewal: TimeInterval = 30
 
     public let session: ReadingSession
-    public let threads: Int?
     /// `--graphics`: "ascii" draws with characters only; the other modes draw with half
     /// blocks where the terminal has 256 colours or more (as the review app does when it
     /// does not draw sixel).
     public let graphics: String
 
-    public init(session: ReadingSession, threads: Int? = nil, graphics: String = "auto") {
+    public init(session: ReadingSession, graphics: String = "auto") {
         self.session = session
-        self.threads = threads
         self.graphics = graphics
     }
 
-    public func run() {
-        let models = session.snapshot.models
-        var modelErrors = [String]()
-        // One worker per model, each with its own inbox, so news says which model it is.
-        var workers = [(name: String, worker: CaseWorker, mailbox: Mailbox)]()
-        for model in models {
-            var generator: Generator?
-            do { generator = try Generator.load(URL(fileURLWithPath: model.weightsPath), threads: threads) } catch {
-                // The name stays off screen in blinded studies.
-                modelErrors.append(session.snapshot.definition.mode == .blinded ? "a model failed to load" : "\(model.name): \(error)")
+    /// The panel images of the case on screen, from the cache or the store; the first
+    /// failure's message, if any.
+    static func load(_ panels: [ShownPanel], store: any ReaderStudyStore, into cache: inout LRUCache<String, GrayImage>)
+        -> String? {
+        var failure: String?
+        for panel in panels where cache.peek(panel.imageId) == nil {
+            do {
+                let stored = try store.panelImage(id: panel.imageId)
+                _ = cache.set(panel.imageId, try PNGCodec.decode(stored.png, what: "panel \(panel.label)"))
+            } catch {
+                failure = failure ?? "panel \(panel.label): \(error)"
             }
-            let mailbox = Mailbox()
-            workers.append((model.name, CaseWorker(generator: generator, mailbox: mailbox), mailbox))
         }
-        if workers.isEmpty {
-            let mailbox = Mailbox()
-            workers.append(("", CaseWorker(generator: nil, mailbox: mailbox), mailbox))
-        }
-        var cache = LRUCache<String, CaseResult>(capacity: Self.cacheCapacity * workers.count)
-        var state = StudySessionBridge.initialState(session)
-        if !modelErrors.isEmpty {
-            state.statusMessage = modelErrors.joined(separator: "; ")
-            state.statusIsError = true
-        }
-        var jobs: [(caseID: String, flag: CancellationFlag)] = []
+        return failure
+    }
 
+    static func hasFailed(_ state: StudyModeState, _ caseID: String) -> Bool {
+        if case .failed = state.work[caseID] { return true }
+        return false
+    }
+
+    public func run() {
+        var cache = LRUCache<String, GrayImage>(capacity: Self.cacheCapacity)
+        var state = StudySessionBridge.initialState(session)
+        var lastRenewal = Date()
         let environment = ProcessInfo.processInfo.environment
         let driver = CursesDriver(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
-        defer { driver.stop() }
+        defer {
+            driver.stop()
+            try? session.close()
+        }
         let mode: GraphicsMode = graphics == "ascii" ? .ascii : driver.graphics
         var dirty = true
         while !state.wantsQuit {
@@ -124,28 +128,26 @@ public struct StudyReviewApp {
                 state = reduceStudy(state, StudySessionBridge.perform(command, on: session))
                 dirty = true
             }
-            let wanted = state.current?.caseID
-            if jobs.first?.caseID != wanted {
-                for job in jobs { job.flag.cancel() }
-                jobs = []
-                if let wanted, let item = session.current?.studyCase {
-                    let source = Case(id: item.caseId, organ: item.organ,
-                                      devices: DevicePair(low: item.lowDevice, high: item.highDevice),
-                                      lowPath: URL(fileURLWithPath: item.lowPath),
-                                      highPath: item.highPath.map { URL(fileURLWithPath: $0) }, split: item.split)
-                    jobs = workers.map { (wanted, $0.worker.start(source)) }
-                    state.work[wanted] = .running(fraction: 0)
+            if Date().timeIntervalSince(lastRenewal) >= Self.leaseRenewal {
+                lastRenewal = Date()
+                do { try session.renewLease() } catch {
+                    state.statusMessage = "\(error)"
+                    state.statusIsError = true
+                    dirty = true
                 }
             }
+            if let current = state.current, current.panels.contains(where: { cache.peek($0.imageId) == nil }),
+               !Self.hasFailed(state, current.caseID) {
+                if let failure = Self.load(current.panels, store: session.store, into: &cache) {
+                    state = reduceStudy(state, .work(.failed(caseID: current.caseID, message: failure)))
+                } else {
+                    state = reduceStudy(state, .work(.finished(caseID: current.caseID)))
+                }
+                dirty = true
+            }
             if dirty {
-                let id = state.current?.caseID ?? ""
-                let frame = StudyViews.draw(state, image: { panel in
-                    switch panel.source {
-                    case .low: return workers.lazy.compactMap { cache.peek("\($0.name)|\(id)")?.low }.first
-                    case .high: return workers.lazy.compactMap { cache.peek("\($0.name)|\(id)")?.high }.first
-                    case let .model(name): return cache.peek("\(name)|\(id)")?.enhanced
-                    }
-                }, graphics: mode, size: driver.size)
+                let frame = StudyViews.draw(state, image: { panel in cache.peek(panel.imageId) }, graphics: mode,
+                                            size: driver.size)
                 driver.show(frame)
                 dirty = false
             }
@@ -158,21 +160,6 @@ public struct StudyReviewApp {
                 state = reduceStudy(state, .key(key))
                 dirty = true
             }
-            for (offset, entry) in workers.enumerated() {
-                for message in entry.mailbox.drain() {
-                    switch message {
-                    case let .result(id, result):
-                        _ = cache.set("\(entry.name)|\(id)", result)
-                    case let .event(event):
-                        // Progress and completion follow the first model; failures of any.
-                        if offset == 0 { state = reduceStudy(state, .work(event)) }
-                        else if case .failed = event { state = reduceStudy(state, .work(event)) }
-                    }
-                    dirty = true
-                }
-            }
         }
-        for job in jobs { job.flag.cancel() }
-        for entry in workers { entry.worker.waitUntilIdle() }
     }
 }

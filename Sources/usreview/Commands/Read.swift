@@ -8,6 +8,11 @@ struct Read: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read a study: rate its cases in the app, as one reader.",
         discussion: """
+            The panels were rendered when the study was created: reading needs neither \
+            the models nor the dataset. One session per reader at a time: a second one is \
+            refused while the first holds the reader's lease (renewed every 30 s, it \
+            lapses 2 minutes after a crash).
+
             Opens the app in study mode for READER (enrolled by the coordinator with usreview study readers add) and resumes \
             where they stopped. Each case shows the study's panels (blinded: REFERENCE and \
             candidates A, B, …, with no model name or metric anywhere; open: LOW, \
@@ -26,9 +31,6 @@ struct Read: ParsableCommand {
     @Option(help: "The reader's name, as the coordinator enrolled it.")
     var reader: String
 
-    @Option(help: "Generator threads (default: all cores).", transform: NumericRange.threads.parse)
-    var threads: Int?
-
     @Option(help: "Images in the panels: auto, blocks, quadrants, sextants (half blocks where the terminal has 256 colours) or ascii. Kitty graphics and sixel are not drawn in study mode yet.")
     var graphics: String = "auto"
 
@@ -46,7 +48,7 @@ struct Read: ParsableCommand {
     func run() throws {
         try database.requireExisting()
         let store = try database.openForReading()
-        let session = try ReadingSession(store: store, study: study, reader: reader)
+        let session = try ReadingSession(store: store, study: study, reader: reader, leaseHolder: ReadingSession.localHolder())
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             let progress = session.progress
             var line = "Study \(TerminalText.sanitized(study)), reader \(TerminalText.sanitized(session.readerName)): \(progress.answered) of \(progress.total) answered"
@@ -56,8 +58,9 @@ struct Read: ParsableCommand {
                 line += "; every case answered."
             }
             printText(line)
+            try session.close()
             return
         }
-        StudyReviewApp(session: session, threads: threads, graphics: graphics).run()
+        StudyReviewApp(session: session, graphics: graphics).run()
     }
 }

@@ -38,12 +38,12 @@ struct StudyDatabaseOptions: ParsableArguments {
         if let path { try requireRegularFileIfPresent((path as NSString).expandingTildeInPath, "--db") }
     }
 
-    var url: URL { path.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) } ?? StudyStore.defaultURL }
+    var url: URL { path.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) } ?? SQLiteStudyStore.defaultURL }
 
     /// Read-only for commands that only read (status, export, report, backup's source):
     /// they work on a read-only file and never change it.
-    func open(readOnly: Bool = false) throws -> StudyStore {
-        try StudyStore(url: url, options: StudyStore.Options(readOnly: readOnly, createFolder: path == nil || createFolders))
+    func open(readOnly: Bool = false) throws -> SQLiteStudyStore {
+        try SQLiteStudyStore(url: url, options: SQLiteStudyStore.Options(readOnly: readOnly, createFolder: path == nil || createFolders))
     }
 
     /// For commands that need a study already there (reading, importing): a missing file is
@@ -55,7 +55,7 @@ struct StudyDatabaseOptions: ParsableArguments {
     }
 
     /// A reader's client: never migrates, and refuses a file the coordinator has not upgraded.
-    func openForReading() throws -> StudyStore {
-        try StudyStore(url: url, options: StudyStore.Options(migrates: false))
+    func openForReading() throws -> SQLiteStudyStore {
+        try SQLiteStudyStore(url: url, options: SQLiteStudyStore.Options(migrates: false))
     }
 }

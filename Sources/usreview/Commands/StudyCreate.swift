@@ -63,6 +63,10 @@ struct StudyCreateCommand: ParsableCommand {
     @Option(help: "A study file (TOML); the other study options are then not used.", completion: .file())
     var file: String?
 
+    @Option(help: "Generator threads for rendering the enhanced panels (default: all cores).",
+            transform: NumericRange.threads.parse)
+    var threads: Int?
+
     @OptionGroup var database: StudyDatabaseOptions
 
     func validate() throws {
@@ -106,7 +110,12 @@ struct StudyCreateCommand: ParsableCommand {
         let cases = try definition.cases.select(from: index.cases, seed: definition.seed,
                                                 excluding: Set(definition.calibration))
         let store = try database.open()
-        let snapshot = try store.createStudy(definition, cases: cases, calibration: calibrationInOrder)
+        // Every panel is rendered here, once: readers get these images, never the models.
+        let renderer = try GeneratorPanelRenderer(models: definition.models, threads: threads)
+        let bar = ProgressBar(label: "rendering panels")
+        let snapshot = try store.createStudy(definition, cases: cases, calibration: calibrationInOrder, renderer: renderer,
+                                             progress: bar.update)
+        bar.finish()
         let organs = Dictionary(grouping: snapshot.cases.filter { !$0.isCalibration }, by: \.organ)
             .sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value.count)" }.joined(separator: ", ")
         printText("Created study \(definition.name) in \(store.url.path): \(cases.count) cases (\(organs)), "

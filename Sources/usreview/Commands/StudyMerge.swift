@@ -29,9 +29,9 @@ struct StudyMergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let summary = try StudyStore.merge(from: files.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) },
+        let summary = try SQLiteStudyStore.merge(from: files.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) },
                                            into: URL(fileURLWithPath: (into as NSString).expandingTildeInPath),
-                                           options: StudyStore.Options(createFolder: createFolders))
+                                           options: SQLiteStudyStore.Options(createFolder: createFolders))
         printText("Merged: \(summary.studiesAdded) studies, \(summary.readersAdded) readers and "
               + "\(summary.submissionsAdded) answer sets added; \(summary.submissionsAlreadyPresent) already present.")
     }

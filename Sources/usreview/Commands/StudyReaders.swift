@@ -37,9 +37,9 @@ struct StudyReadersCommand: ParsableCommand {
 
         func run() throws {
             let store = try database.open()
-            let states = try store.enrol(readers: names, inStudy: study)
-            for state in states {
-                printText("Enrolled \(state.reader.name): \(state.presentations.count) cases drawn.")
+            let enrolments = try store.enrol(readers: names, inStudy: study)
+            for enrolment in enrolments {
+                printText("Enrolled \(enrolment.reader.name): \(enrolment.reader.cases) cases drawn.")
             }
         }
     }

@@ -28,7 +28,8 @@ struct StudySimulateReaderCommand: ParsableCommand {
 
     func run() throws {
         let store = try database.openForReading()
-        let session = try ReadingSession(store: store, study: study, reader: reader)
+        let session = try ReadingSession(store: store, study: study, reader: reader, leaseHolder: ReadingSession.localHolder())
+        defer { try? session.close() }
         var submitted = 0
         while submitted < answers, let current = session.current {
             let labels = current.candidates.map(\.label)

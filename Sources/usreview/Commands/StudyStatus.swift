@@ -20,7 +20,7 @@ struct StudyStatusCommand: ParsableCommand {
             printText("No study database at \(database.url.path) yet; create a study with usreview study create.")
             return
         }
-        let store: StudyStore
+        let store: SQLiteStudyStore
         do {
             store = try database.open(readOnly: true)
         } catch StudyStoreError.needsUpgrade {

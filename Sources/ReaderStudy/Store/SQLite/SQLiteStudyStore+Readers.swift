@@ -22,21 +22,27 @@ public struct EnrolledReader: Equatable, Sendable {
     public var cases: Int
 }
 
-extension StudyStore {
+extension SQLiteStudyStore {
     // MARK: - The coordinator's
 
     /// Enrols readers: validates every name, then draws each reader's case order and panel
-    /// placement from the study's seed and stores them, all in one transaction. This is
-    /// the coordinator's act: a reader's client only opens what was drawn for them.
+    /// placement from the study's seed and stores them (each panel pointing at the image
+    /// frozen at creation), all in one transaction. This is the coordinator's act: a
+    /// reader's client only opens what was drawn for them.
     ///
     /// - Throws: `badReaderName`, `readerAlreadyEnrolled` (nothing is enrolled then).
     @discardableResult
-    public func enrol(readers names: [String], inStudy study: String, now: Date = Date()) throws -> [ReaderState] {
+    public func enrol(readers names: [String], inStudy study: String, now: Date = Date()) throws -> [Enrolment] {
         for name in names { try ReaderName.validate(name) }
         let snapshot = try self.study(named: study)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         try write { db in
+            // (studyCaseId, source) → image: the key, read here by the coordinator only.
+            var images: [String: String] = [:]
+            let keys = try Row.fetchAll(db, SQLRequest<Row>(literal: """
+                SELECT k.imageId, k.studyCaseId, k.source FROM panelImageKey k
+                JOIN studyCase c ON c.id = k.studyCaseId WHERE c.studyId = \(snapshot.studyId)
+                """))
+            for row in keys { images["\(row["studyCaseId"] as Int64)|\(row["source"] as String)"] = row["imageId"] }
             for name in names {
                 if try Reader.filter(Reader.Columns.studyId == snapshot.studyId && Reader.Columns.name == name).fetchCount(db) > 0 {
                     throw StudyStoreError.readerAlreadyEnrolled(reader: name, study: study)
@@ -49,19 +55,25 @@ extension StudyStore {
                                     disabledAt: nil, cursor: -1)
                 try reader.insert(db)
                 for (position, planned) in plan.enumerated() {
+                    let studyCaseId = snapshot.cases[planned.caseIndex].id!
                     var presentation = Presentation(
-                        id: nil, readerId: reader.id!, studyCaseId: snapshot.cases[planned.caseIndex].id!, position: position,
-                        isRepeat: planned.isRepeat, isCalibration: planned.isCalibration,
-                        panels: String(decoding: try encoder.encode(planned.panels), as: UTF8.self))
+                        id: nil, readerId: reader.id!, studyCaseId: studyCaseId, position: position,
+                        isRepeat: planned.isRepeat, isCalibration: planned.isCalibration)
                     try presentation.insert(db)
+                    for panel in planned.panels {
+                        // No image: a study made before v3; reading it throws `notFrozen`.
+                        let imageId = images["\(studyCaseId)|\(panel.source.resultName)"]
+                        try PanelRecord(presentationId: presentation.id!, label: panel.label, position: panel.position,
+                                        isReference: panel.isReference, imageId: imageId).insert(db)
+                        try PanelKeyRecord(presentationId: presentation.id!, label: panel.label,
+                                           source: panel.source.resultName).insert(db)
+                    }
                 }
             }
         }
-        return try names.map { name in
-            guard let state = try readerState(reader: name, studyId: snapshot.studyId) else {
-                throw StudyStoreError.readerNotFound(reader: name, study: study)
-            }
-            return state
+        let enrolled = try readers(ofStudy: study)
+        return names.compactMap { name in
+            enrolled.first { $0.name == name }.map { Enrolment(reader: $0, connection: nil) }
         }
     }
 
@@ -93,22 +105,6 @@ extension StudyStore {
             reader.disabledAt = now
             try reader.update(db, columns: [Reader.Columns.disabledAt])
         }
-    }
-
-    // MARK: - The reader's
-
-    /// What a reader's client opens: the list drawn for them at enrolment.
-    ///
-    /// - Throws: `readerNotEnrolled` listing the enrolled readers (a typo must enrol no
-    ///   one), `readerDisabled`.
-    public func openReading(reader name: String, in snapshot: StudySnapshot) throws -> ReaderState {
-        guard let state = try readerState(reader: name, studyId: snapshot.studyId) else {
-            throw StudyStoreError.readerNotEnrolled(
-                reader: name, study: snapshot.study.name,
-                enrolled: try read { db in try Self.activeReaderNames(db, studyId: snapshot.studyId) })
-        }
-        if state.reader.isDisabled { throw StudyStoreError.readerDisabled(reader: name, study: snapshot.study.name) }
-        return state
     }
 
     static func activeReaderNames(_ db: Database, studyId: Int64) throws -> [String] {

@@ -51,7 +51,7 @@ public struct PresentationRow: Codable, Equatable, Sendable {
     }
 }
 
-extension StudyStore {
+extension SQLiteStudyStore {
     /// Each enrolled reader's cases in list order, every panel with what it shows
     /// (unblinded: the coordinator's view). `reader` limits it to one reader.
     public func presentations(ofStudy study: String, reader: String? = nil) throws -> [PresentationRow] {
@@ -68,11 +68,12 @@ extension StudyStore {
             }
             var rows: [PresentationRow] = []
             for reader in readers {
+                let panels = try Self.keyedPanels(db, studyId: snapshot.studyId, readerId: reader.id!)
                 let presentations = try Presentation.filter(Presentation.Columns.readerId == reader.id!)
                     .order(Presentation.Columns.position).fetchAll(db)
                 for presentation in presentations {
                     let studyCase = casesByID[presentation.studyCaseId]!
-                    for panel in try presentation.decodedPanels().sorted(by: { $0.position < $1.position }) {
+                    for panel in panels[presentation.id!] ?? [] {
                         rows.append(PresentationRow(
                             study: study, reader: reader.name, listPosition: presentation.position + 1,
                             caseId: studyCase.caseId, organ: studyCase.organ.rawValue, isRepeat: presentation.isRepeat,

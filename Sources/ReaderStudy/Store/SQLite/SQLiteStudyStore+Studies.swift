@@ -34,16 +34,23 @@ public struct StudyStatus: Equatable, Sendable {
     public var readers: [ReaderProgress]
 }
 
-extension StudyStore {
-    /// Stores a new study: its definition, models, questions and cases, in one
-    /// transaction. `cases` are the selected cases; `calibration` those shown first.
+extension SQLiteStudyStore {
+    /// Stores a new study and freezes it, in one transaction: its definition, models,
+    /// questions and cases, and every image a panel can show (LOW, HIGH when the case has
+    /// one, each model's enhancement) rendered once by `renderer` under a random ID.
+    /// `cases` are the selected cases; `calibration` those shown first.
     @discardableResult
     public func createStudy(_ definition: StudyDefinition, cases: [Case], calibration: [Case] = [],
-                            now: Date = Date()) throws -> StudySnapshot {
+                            renderer: any PanelRenderer, now: Date = Date(),
+                            progress: (Int, Int) -> Void = { _, _ in }) throws -> StudySnapshot {
         try definition.validate()
         guard !cases.isEmpty else { throw StudyDefinitionError.noCases(reason: "the case list is empty") }
         let calibrationIDs = Set(calibration.map(\.id))
         let json = try definition.json()
+        let digests = try renderer.modelDigests()
+        let sources: [ImageSource] = [.low, .high] + definition.models.map { .model($0.name) }
+        let ordered = calibration + cases.filter { !calibrationIDs.contains($0.id) }
+        let total = ordered.count * sources.count
         try write { db in
             if try Study.filter(Study.Columns.name == definition.name).fetchCount(db) > 0 {
                 throw StudyStoreError.studyExists(name: definition.name, path: path)
@@ -55,7 +62,7 @@ extension StudyStore {
             let studyId = study.id!
             for (position, model) in definition.models.enumerated() {
                 var record = StudyModel(id: nil, studyId: studyId, name: model.name, weightsPath: model.weights,
-                                        position: position)
+                                        position: position, weightsSha256: digests[model.name])
                 try record.insert(db)
             }
             let encoder = JSONEncoder()
@@ -65,11 +72,30 @@ extension StudyStore {
                                       definition: String(decoding: try encoder.encode(question), as: UTF8.self))
                 try record.insert(db)
             }
-            let ordered = calibration + cases.filter { !calibrationIDs.contains($0.id) }
+            var done = 0
             for (position, source) in ordered.enumerated() {
                 var record = StudyCase(studyId: studyId, from: source, isCalibration: calibrationIDs.contains(source.id),
                                        position: position)
+                var images: [(PanelImage, ImageSource, String)] = []
+                for imageSource in sources {
+                    if let (image, digest) = try renderer.render(source, source: imageSource) {
+                        images.append((image, imageSource, digest))
+                        switch imageSource {
+                        case .low: record.lowSha256 = digest
+                        case .high: record.highSha256 = digest
+                        case .model: break
+                        }
+                    }
+                    done += 1
+                    progress(done, total)
+                }
                 try record.insert(db)
+                for (image, imageSource, digest) in images {
+                    let id = UUID().uuidString.lowercased()
+                    try PanelImageRecord(id: id, width: image.width, height: image.height, png: image.png).insert(db)
+                    try PanelImageKeyRecord(imageId: id, studyCaseId: record.id!, source: imageSource.resultName,
+                                            pngSha256: SHA256.hex(image.png), sourceSha256: digest).insert(db)
+                }
             }
         }
         return try study(named: definition.name)

@@ -12,7 +12,7 @@ import GRDB
 /// Opening an existing file first checks that it is a usreview database — by the
 /// SQLite header's application_id, or for a file whose header is not yet checkpointed,
 /// by the `meta` table — and refuses anything else before SQLite writes a byte to it.
-public final class StudyStore: Sendable {
+public final class SQLiteStudyStore: CoordinatorStudyStore {
     /// "USRV": written into the SQLite header by the first migration.
     public static let applicationID: Int32 = 0x5553_5256
     /// The `meta` table's `format` row.
@@ -276,6 +276,23 @@ public final class StudyStore: Sendable {
     func write<T>(_ updates: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(updates)
+        } catch {
+            throw writeError(error)
+        }
+    }
+
+    /// One IMMEDIATE transaction: takes the write lock before reading, so what it read
+    /// cannot change before it writes (leases, idempotent submits).
+    func writeImmediate<T>(_ updates: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var value: T?
+                try db.inTransaction(.immediate) {
+                    value = try updates(db)
+                    return .commit
+                }
+                return value!
+            }
         } catch {
             throw writeError(error)
         }

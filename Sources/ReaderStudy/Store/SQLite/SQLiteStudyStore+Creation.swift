@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension StudyStore {
+extension SQLiteStudyStore {
     /// Makes a new study database at `url` all at once: the schema is built in a
     /// temporary sibling (rollback journal, one self-contained file), synced, and only
     /// then linked into place. A creation cut short (SIGKILL, full disk) leaves at most a

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension StudyStore {
+extension SQLiteStudyStore {
     /// The schema, one named migration at a time. A released migration is never edited:
     /// changes come as new migrations ("v2-…").
     static var migrator: DatabaseMigrator {
@@ -9,13 +9,13 @@ extension StudyStore {
         migrator.registerMigration("v1-studies") { db in
             // Marks the file as ours in the SQLite header itself, where it can be read
             // without opening the database (see `inspect`).
-            try db.execute(sql: "PRAGMA application_id = " + String(StudyStore.applicationID))
+            try db.execute(sql: "PRAGMA application_id = " + String(SQLiteStudyStore.applicationID))
             try db.execute(sql: "PRAGMA user_version = 1")
             try db.create(table: "meta") { t in
                 t.primaryKey("key", .text)
                 t.column("value", .text).notNull()
             }
-            try db.execute(literal: "INSERT INTO meta (key, value) VALUES ('format', \(StudyStore.formatName))")
+            try db.execute(literal: "INSERT INTO meta (key, value) VALUES ('format', \(SQLiteStudyStore.formatName))")
             try db.create(table: "study") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("name", .text).notNull().unique()
@@ -103,6 +103,67 @@ extension StudyStore {
         // Readers are enrolled by the coordinator, who can also disable one.
         migrator.registerMigration("v2-enrolment") { db in
             try db.alter(table: "reader") { t in t.add(column: "disabledAt", .datetime) }
+        }
+        // Studies are frozen at creation: panel images are stored, and what a reader may
+        // read is split from the key (which image or model stands behind a label).
+        migrator.registerMigration("v3-frozen") { db in
+            try db.create(table: "panelImage") { t in
+                t.primaryKey("id", .text)
+                t.column("width", .integer).notNull()
+                t.column("height", .integer).notNull()
+                t.column("png", .blob).notNull()
+            }
+            try db.create(table: "panelImageKey") { t in
+                t.primaryKey("imageId", .text).references("panelImage", onDelete: .cascade)
+                t.belongsTo("studyCase", onDelete: .cascade).notNull()
+                t.column("source", .text).notNull()
+                t.column("pngSha256", .text).notNull()
+                t.column("sourceSha256", .text).notNull()
+                t.uniqueKey(["studyCaseId", "source"])
+            }
+            try db.create(table: "panel") { t in
+                t.column("presentationId", .integer).notNull().indexed()
+                    .references("presentation", onDelete: .cascade)
+                t.column("label", .text).notNull()
+                t.column("position", .integer).notNull()
+                t.column("isReference", .boolean).notNull()
+                t.column("imageId", .text).indexed().references("panelImage")
+                t.primaryKey(["presentationId", "label"])
+            }
+            try db.create(table: "panelKey") { t in
+                t.column("presentationId", .integer).notNull()
+                t.column("label", .text).notNull()
+                t.column("source", .text).notNull()
+                t.primaryKey(["presentationId", "label"])
+                t.foreignKey(["presentationId", "label"], references: "panel", onDelete: .cascade)
+            }
+            try db.create(table: "readerLease") { t in
+                t.primaryKey("readerId", .integer).references("reader", onDelete: .cascade)
+                t.column("holder", .text).notNull()
+                t.column("acquiredAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull()
+            }
+            try db.alter(table: "submission") { t in t.add(column: "clientToken", .text) }
+            try db.execute(sql: "CREATE UNIQUE INDEX submission_clientToken ON submission(clientToken) WHERE clientToken IS NOT NULL")
+            try db.alter(table: "studyModel") { t in t.add(column: "weightsSha256", .text) }
+            try db.alter(table: "studyCase") { t in
+                t.add(column: "lowSha256", .text)
+                t.add(column: "highSha256", .text)
+            }
+            // Older studies keep their placements (their answers stay exportable) but have
+            // no images: reading them throws `notFrozen`.
+            let rows = try Row.fetchAll(db, sql: "SELECT id, panels FROM presentation")
+            for row in rows {
+                let presentationId: Int64 = row["id"]
+                let json: String = row["panels"]
+                for panel in try JSONDecoder().decode([Panel].self, from: Data(json.utf8)) {
+                    try PanelRecord(presentationId: presentationId, label: panel.label, position: panel.position,
+                                    isReference: panel.isReference, imageId: nil).insert(db)
+                    try PanelKeyRecord(presentationId: presentationId, label: panel.label,
+                                       source: panel.source.resultName).insert(db)
+                }
+            }
+            try db.alter(table: "presentation") { t in t.drop(column: "panels") }
         }
         return migrator
     }
