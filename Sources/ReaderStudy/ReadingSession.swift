@@ -46,6 +46,8 @@ public final class ReadingSession {
     public let study: ReadingStudy
     /// Where this session runs, as the lease names it ("alice@ws12 pid 4242").
     public let leaseHolder: String
+    /// False only for a store that cannot be written (see `init`).
+    public private(set) var holdsLease = false
     public private(set) var state: ReaderState
     public private(set) var current: PresentedCase?
     /// The answers given on the form and not yet stored.
@@ -71,7 +73,14 @@ public final class ReadingSession {
         questionsByKey = Dictionary(self.study.questions.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         casesByID = Dictionary(self.study.cases.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         displayedAt = now()
-        _ = try store.acquireLease(readerId: state.reader.id!, holder: leaseHolder, duration: Self.leaseDuration, now: now())
+        do {
+            _ = try store.acquireLease(readerId: state.reader.id!, holder: leaseHolder, duration: Self.leaseDuration, now: now())
+            holdsLease = true
+        } catch StudyStoreError.readOnly {
+            // A store that cannot be written takes no answers either, so two sessions on
+            // it cannot turn answers into revisions: it is opened without a lease (to look).
+            holdsLease = false
+        }
         try show(nextPosition())
     }
 
@@ -85,12 +94,14 @@ public final class ReadingSession {
     ///
     /// - Throws: `readerBusy` when the lease expired and another session took it.
     @discardableResult
-    public func renewLease() throws -> ReadingLease {
-        try store.acquireLease(readerId: state.reader.id!, holder: leaseHolder, duration: Self.leaseDuration, now: now())
+    public func renewLease() throws -> ReadingLease? {
+        guard holdsLease else { return nil }
+        return try store.acquireLease(readerId: state.reader.id!, holder: leaseHolder, duration: Self.leaseDuration, now: now())
     }
 
     /// Gives the lease back; the store stays open (its owner closes it).
     public func close() throws {
+        guard holdsLease else { return }
         try store.releaseLease(readerId: state.reader.id!, holder: leaseHolder)
     }
 

@@ -27,8 +27,9 @@ final class ComparisonDirectionTests: XCTestCase {
         for (r, name) in readers.enumerated() {
             let session = try enrolledSession(store: store, study: "pilot", reader: name)
             while let current = session.current {
+                let key = try store.key(of: current.presentation.id!)
                 for panel in current.candidates {
-                    let value = rating(panel.source.resultName, index[current.studyCase.caseId]!, r)
+                    let value = rating(key[panel.label]!.source.resultName, index[current.studyCase.caseId]!, r)
                     try session.answer("fidelity", panel: panel.label, value: String(value))
                 }
                 try session.submit()

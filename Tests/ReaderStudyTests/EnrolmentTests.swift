@@ -22,9 +22,12 @@ final class EnrolmentTests: XCTestCase {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
         try makeStudyFile(at: url, cases: 6, models: ["unet", "resnet"])
         let store = try SQLiteStudyStore(url: url)
-        let states = try store.enrol(readers: ["R01", "R02"], inStudy: "pilot")
-        XCTAssertEqual(states.map(\.reader.name), ["R01", "R02"])
-        XCTAssertEqual(states.map(\.presentations.count), [6, 6])
+        let enrolments = try store.enrol(readers: ["R01", "R02"], inStudy: "pilot")
+        XCTAssertEqual(enrolments.map(\.reader.name), ["R01", "R02"])
+        XCTAssertEqual(enrolments.map(\.reader.cases), [6, 6])
+        XCTAssertEqual(enrolments.map(\.connection), [nil, nil])
+        let studyId = try store.study(named: "pilot").studyId
+        let states = try ["R01", "R02"].map { try XCTUnwrap(store.readerState(reader: $0, studyId: studyId)) }
         // The lists are the seeded draw, stored: a session shows exactly them.
         let session = try ReadingSession(store: store, study: "pilot", reader: "R02")
         XCTAssertEqual(session.state.presentations, states[1].presentations)
@@ -113,13 +116,14 @@ final class EnrolmentTests: XCTestCase {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
         try makeStudyFile(at: url, cases: 3, models: ["unet", "resnet"])
         let store = try SQLiteStudyStore(url: url)
-        let states = try store.enrol(readers: ["alice", "bob"], inStudy: "pilot")
+        try store.enrol(readers: ["alice", "bob"], inStudy: "pilot")
+        let states = try ["alice", "bob"].map { try XCTUnwrap(store.readerState(reader: $0, studyId: store.study(named: "pilot").studyId)) }
         let rows = try store.presentations(ofStudy: "pilot", reader: "bob")
         let snapshot = try store.study(named: "pilot")
         // 3 cases × (REFERENCE + unet + resnet + high).
         XCTAssertEqual(rows.count, 3 * 4)
         for (index, presentation) in states[1].presentations.enumerated() {
-            let panels = try presentation.decodedPanels()
+            let panels = try store.keyedPanels(of: presentation.id!)
             let mine = rows.filter { $0.listPosition == index + 1 }
             XCTAssertEqual(mine.map(\.panelLabel), panels.map(\.label))
             XCTAssertEqual(mine.map(\.shows), panels.map(\.source.resultName))

@@ -38,8 +38,8 @@ final class ExportTests: XCTestCase {
 
     func testRowsUnblindLabelsAndKeepTheAuditTrail() throws {
         let (_, session) = try makeAnsweredStudy()
-        let latest = try StudyExport.rows(from: session.store, study: "pilot")
-        let all = try StudyExport.rows(from: session.store, study: "pilot", allRevisions: true)
+        let latest = try StudyExport.rows(from: session.sqlite, study: "pilot")
+        let all = try StudyExport.rows(from: session.sqlite, study: "pilot", allRevisions: true)
         // Answer sets: case 1 rev 1 (6 answers), case 2 rev 1 (5: no comment), case 1 rev 2
         // (6: the form comes back filled with rev 1, one answer changed).
         XCTAssertEqual(latest.count, 5 + 6)
@@ -48,7 +48,7 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(all.filter { !$0.isLatest }.count, 6)
 
         let first = session.state.presentations[0]
-        let panels = Dictionary(try first.decodedPanels().map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
+        let panels = try session.sqlite.key(of: first.id!)
         let fidelityA = try XCTUnwrap(latest.first { $0.question == "fidelity" && $0.panelLabel == "A" && $0.revision == 2 })
         XCTAssertEqual(fidelityA.value, "1")
         XCTAssertEqual(fidelityA.model, panels["A"]!.source.resultName)
@@ -70,7 +70,7 @@ final class ExportTests: XCTestCase {
 
     func testCSVIsRFC4180WithISOTimes() throws {
         let (_, session) = try makeAnsweredStudy()
-        let csv = StudyExport.csv(try StudyExport.rows(from: session.store, study: "pilot", allRevisions: true))
+        let csv = StudyExport.csv(try StudyExport.rows(from: session.sqlite, study: "pilot", allRevisions: true))
         let lines = csv.components(separatedBy: "\r\n")
         XCTAssertEqual(lines[0], "study,reader,case_id,organ,low_device,high_device,split,panel_label,model,panel_position,"
                        + "question,value,value_unblinded,started_at,submitted_at,duration_ms,is_repeat,is_calibration,revision,is_latest")
@@ -86,7 +86,7 @@ final class ExportTests: XCTestCase {
 
     func testJSONHasTheSameColumns() throws {
         let (_, session) = try makeAnsweredStudy()
-        let data = try StudyExport.json(try StudyExport.rows(from: session.store, study: "pilot"))
+        let data = try StudyExport.json(try StudyExport.rows(from: session.sqlite, study: "pilot"))
         let objects = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         XCTAssertEqual(objects.count, 11)
         XCTAssertEqual(Set(objects[0].keys), Set(ExportRow.CodingKeys.allCases.map(\.rawValue)))

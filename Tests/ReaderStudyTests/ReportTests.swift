@@ -34,11 +34,13 @@ final class ReportTests: XCTestCase {
             let r = readerNames.firstIndex(of: name)!
             let session = try enrolledSession(store: store, study: "pilot", reader: name)
             while let current = session.current {
+                let key = try store.key(of: current.presentation.id!)
                 for panel in current.candidates {
+                    let source = key[panel.label]!.source
                     let c = index[current.studyCase.caseId]
-                    let value = c.map { fidelity(source: panel.source.resultName, caseIndex: $0, reader: r) } ?? 1
+                    let value = c.map { fidelity(source: source.resultName, caseIndex: $0, reader: r) } ?? 1
                     try session.answer("fidelity", panel: panel.label, value: String(value))
-                    let yes = panel.source.resultName == "unet" && (c ?? 1) % 4 == 0
+                    let yes = source.resultName == "unet" && (c ?? 1) % 4 == 0
                     try session.answer("hallucinated", panel: panel.label, value: yes ? "yes" : "no")
                 }
                 try session.submit()

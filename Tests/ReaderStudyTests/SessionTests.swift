@@ -95,7 +95,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(revision.revision, 2)
         XCTAssertEqual(session.current?.position, 1)            // revising does not move the resume point
         let presentationId = session.state.presentations[0].id!
-        let history = try session.store.history(presentationId: presentationId)
+        let history = try session.sqlite.history(presentationId: presentationId)
         XCTAssertEqual(history.map(\.0.revision), [1, 2])
         XCTAssertEqual(history.map { $0.1.first { $0.questionKey == "fidelity" }!.value }, ["2", "4"])
         XCTAssertEqual(session.progress.answered, 1)
@@ -105,7 +105,7 @@ final class SessionTests: XCTestCase {
         XCTAssertThrowsError(try session.submit()) { error in
             XCTAssertEqual(error as? StudyStoreError, .readerFinalised(reader: "ann", study: "pilot"))
         }
-        XCTAssertEqual(try session.store.history(presentationId: presentationId).count, 2)
+        XCTAssertEqual(try session.sqlite.history(presentationId: presentationId).count, 2)
     }
 
     func testRevisitPreviousWalksBackAndReturnsToTheResumePoint() throws {
@@ -145,8 +145,8 @@ final class SessionTests: XCTestCase {
         let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
         try makeStudyFile(at: url, cases: 3)
         let session = try openSession(url)
-        let pages = try session.store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count")! }
-        try session.store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = \(pages)") }
+        let pages = try session.sqlite.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count")! }
+        try session.sqlite.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = \(pages)") }
         let long = String(repeating: "a long comment that needs new pages. ", count: 2000)
         try fillForm(session, comment: long)
         let before = session.pending
@@ -160,7 +160,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(session.progress.answered, 0)
         XCTAssertNil(try session.store.latestAnswers(presentationId: current!.presentation.id!))
 
-        try session.store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+        try session.sqlite.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
         XCTAssertEqual(try session.submit().revision, 1)
         XCTAssertEqual(session.progress.answered, 1)
     }
@@ -194,7 +194,7 @@ final class SessionTests: XCTestCase {
         let bob = try openSession(url, reader: "bob")
         try fillForm(bob); try bob.submit()
         try fillForm(bob); try bob.submit()
-        let status = try ann.store.status(ofStudy: "pilot")
+        let status = try ann.sqlite.status(ofStudy: "pilot")
         XCTAssertEqual(status.readers.map(\.reader), ["ann", "bob"])
         XCTAssertEqual(status.readers.map(\.answered), [1, 2])
         XCTAssertEqual(status.readers.map(\.total), [4, 4])

@@ -1,4 +1,5 @@
 import Dataset
+import GRDB
 import Foundation
 @testable import ReaderStudy
 import XCTest
@@ -87,4 +88,40 @@ func enrolledSession(store: SQLiteStudyStore, study: String, reader: String,
         try store.enrol(readers: [reader], inStudy: study, now: now())
     }
     return try ReadingSession(store: store, study: study, reader: reader, now: now)
+}
+
+extension SQLiteStudyStore {
+    /// A study of synthetic cases, frozen with `SyntheticPanelRenderer` (no model runs).
+    @discardableResult
+    func createStudy(_ definition: StudyDefinition, cases: [Case], calibration: [Case] = [],
+                     now: Date = Date()) throws -> StudySnapshot {
+        try createStudy(definition, cases: cases, calibration: calibration,
+                        renderer: SyntheticPanelRenderer(models: definition.models.map(\.name)), now: now)
+    }
+
+    /// A presentation's panels with what each shows (the coordinator's key), left to right.
+    func keyedPanels(of presentationId: Int64) throws -> [Panel] {
+        try read { db in
+            let studyId = try Int64.fetchOne(db, sql: """
+                SELECT r.studyId FROM presentation p JOIN reader r ON r.id = p.readerId WHERE p.id = ?
+                """, arguments: [presentationId])!
+            return try Self.keyedPanels(db, studyId: studyId)[presentationId] ?? []
+        }
+    }
+
+    /// What each label of a presentation shows.
+    func key(of presentationId: Int64) throws -> [String: Panel] {
+        Dictionary(try keyedPanels(of: presentationId).map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+}
+
+extension ReadingSession {
+    /// A session with the tests' lease holder: sessions of one test renew one lease.
+    convenience init(store: any ReaderStudyStore, study: String, reader: String, now: @escaping () -> Date = Date.init) throws {
+        try self.init(store: store, study: study, reader: reader, leaseHolder: "tests", now: now)
+    }
+
+    /// The session's store as the coordinator's (the tests play both roles on one file).
+    var sqlite: SQLiteStudyStore { store as! SQLiteStudyStore }
+    var snapshot: StudySnapshot { try! sqlite.study(named: study.name) }
 }

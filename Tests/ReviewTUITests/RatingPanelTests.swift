@@ -12,9 +12,9 @@ private let questions: [QuestionDefinition] = [
 ]
 
 private func caseView(_ id: String = "0002", candidates: [String] = ["A"]) -> StudyCaseView {
-    var panels = [Panel(label: "REFERENCE", source: .low, position: 1, isReference: true)]
+    var panels = [ShownPanel(label: "REFERENCE", position: 1, isReference: true, imageId: "image-ref")]
     for (offset, label) in candidates.enumerated() {
-        panels.append(Panel(label: label, source: .model("unet\(offset)"), position: offset + 2, isReference: false))
+        panels.append(ShownPanel(label: label, position: offset + 2, isReference: false, imageId: "image-\(offset)"))
     }
     return StudyCaseView(caseID: id, organ: .thyroid, devices: DevicePair(low: "portable", high: "cart"),
                          panels: panels, position: 0, revision: 1)

@@ -13,9 +13,9 @@ private let revisionQuestions: [QuestionDefinition] = [
 
 private func revisionCase(_ id: String, position: Int, revision: Int = 1) -> StudyCaseView {
     StudyCaseView(caseID: id, organ: .thyroid, devices: DevicePair(low: "portable", high: "cart"),
-                  panels: [Panel(label: "REFERENCE", source: .low, position: 1, isReference: true),
-                           Panel(label: "A", source: .model("unet"), position: 2, isReference: false),
-                           Panel(label: "B", source: .model("resnet"), position: 3, isReference: false)],
+                  panels: [ShownPanel(label: "REFERENCE", position: 1, isReference: true, imageId: "r"),
+                           ShownPanel(label: "A", position: 2, isReference: false, imageId: "a"),
+                           ShownPanel(label: "B", position: 3, isReference: false, imageId: "b")],
                   position: position, revision: revision)
 }
 
