@@ -95,7 +95,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ReaderStudyTests",
-            dependencies: ["ReaderStudy", "Dataset", "Statistics", "UntrustedText", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ReaderStudy", "Dataset", "Enhancer", "Statistics", "UntrustedText", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "UntrustedTextTests", dependencies: ["UntrustedText"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),

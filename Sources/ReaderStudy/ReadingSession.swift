@@ -86,7 +86,7 @@ public final class ReadingSession {
 
     /// This process as a lease holder: "USER@HOST pid PID".
     public static func localHolder() -> String {
-        let user = ProcessInfo.processInfo.environment["USER"] ?? "?"
+        let user = ProcessInfo.processInfo.userName
         return "\(user)@\(ProcessInfo.processInfo.hostName) pid \(getpid())"
     }
 

@@ -50,7 +50,12 @@ final class ProcessTests: XCTestCase {
         XCTAssertTrue(lines[3].hasPrefix("submitted 4 position 3"), lines.joined(separator: "\n"))
 
         let store = try SQLiteStudyStore(url: url)
-        let session = try enrolledSession(store: store, study: "pilot", reader: "ann")
+        // The killed session's lease holds until it lapses; then the reader can go on.
+        XCTAssertThrowsError(try enrolledSession(store: store, study: "pilot", reader: "ann")) { error in
+            guard case .readerBusy? = error as? StudyStoreError else { return XCTFail("\(error)") }
+        }
+        let session = try enrolledSession(store: store, study: "pilot", reader: "ann",
+                                          now: { Date().addingTimeInterval(ReadingSession.leaseDuration + 1) })
         let answered = session.progress.answered
         XCTAssertGreaterThanOrEqual(answered, 4)          // every reported commit is there
         XCTAssertLessThan(answered, 20)

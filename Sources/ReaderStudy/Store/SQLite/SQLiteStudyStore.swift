@@ -45,6 +45,9 @@ public final class SQLiteStudyStore: CoordinatorStudyStore {
         /// Create the file's folder when it does not exist (otherwise that is an error:
         /// a mistyped --db should not scatter new folders).
         public var createFolder = false
+        /// Called with the SQL of every statement run (tests check what a reader's
+        /// methods read).
+        var traceStatement: (@Sendable (String) -> Void)?
 
         public init(readOnly: Bool = false, busyTimeout: TimeInterval = 10, durability: Durability = .full,
                     maxPageCount: Int? = nil, createFolder: Bool = false, migrates: Bool = true) {
@@ -100,7 +103,13 @@ public final class SQLiteStudyStore: CoordinatorStudyStore {
         }
         let maxPageCount = options.maxPageCount
         let readOnly = options.readOnly
+        let traceStatement = options.traceStatement
         configuration.prepareDatabase { db in
+            if let traceStatement {
+                db.trace { event in
+                    if case let .statement(statement) = event { traceStatement(statement.sql) }
+                }
+            }
             if !readOnly {
                 try db.execute(sql: "PRAGMA synchronous = " + synchronous)
             }
