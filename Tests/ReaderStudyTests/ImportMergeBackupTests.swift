@@ -111,6 +111,22 @@ final class ImportMergeBackupTests: XCTestCase {
         XCTAssertEqual(again.submissionsAlreadyPresent, 5)
         XCTAssertEqual(try StudyExport.rows(from: target, study: "pilot"), merged)
         XCTAssertEqual(try target.status(ofStudy: "pilot").readers.map(\.answered), [3, 2])
+
+        // The frozen images came along: each reader sees in the merged file what they saw.
+        let source = try SQLiteStudyStore(url: sources[1])
+        for reader in ["R1", "R2"] {
+            let mergedSession = try ReadingSession(store: target, study: "pilot", reader: reader)
+            let shown = mergedSession.state.panels.values.flatMap { $0 }
+            XCTAssertFalse(shown.isEmpty)
+            for panel in shown { XCTAssertNoThrow(try target.panelImage(id: panel.imageId)) }
+            try mergedSession.close()
+        }
+        let r2 = try ReadingSession(store: source, study: "pilot", reader: "R2")
+        for panel in r2.state.panels.values.flatMap({ $0 }) {
+            XCTAssertEqual(try target.panelImage(id: panel.imageId), try source.panelImage(id: panel.imageId))
+        }
+        try r2.close()
+        try source.close()
     }
 
     func testMergeRefusesAConflictingDefinitionAndChangesNothing() throws {
