@@ -14,11 +14,10 @@ struct StoreUnderTest {
 /// The backends the conformance suite runs on: each makes a fresh, empty store.
 enum StoreFactories {
     static var all: [(kind: StoreKind, make: (XCTestCase) throws -> StoreUnderTest?)] { [
-        // MERGE (lead): add the SQLite entry here once `SQLiteStudyStore` lands, e.g.
-        // (.sqlite, { test in
-        //     let store = try SQLiteStudyStore(url: try temporaryFolder(test).appendingPathComponent("study.sqlite"))
-        //     return StoreUnderTest(store: store, cleanUp: { try? store.close() })
-        // }),
+        (.sqlite, { test in
+            let store = try SQLiteStudyStore(url: try temporaryFolder(test).appendingPathComponent("study.sqlite"))
+            return StoreUnderTest(store: store, cleanUp: { try? store.close() })
+        }),
         (.postgres, { _ in try PostgresTestDatabase.make()?.storeUnderTest }),
     ] }
 }

@@ -25,8 +25,8 @@ extension PostgresStudyStore {
         }
     }
 
-    /// The reader's list, panels and answered revisions. `Presentation.panels` is "[]"
-    /// here: what a label shows is the key; the panels are in `ReaderState.panels`.
+    /// The reader's list, panels and answered revisions. What a label shows is the key:
+    /// the panels (label, place, image ID) are in `ReaderState.panels`.
     public func openReading(reader name: String, in study: ReadingStudy) throws -> ReaderState {
         try call { db in
             let studyId = String(study.id)
@@ -50,7 +50,7 @@ extension PostgresStudyStore {
                 """, [readerId]).rows.map { row in
                 Presentation(id: PostgresValues.int64(row[0]), readerId: reader.id!, studyCaseId: PostgresValues.int64(row[1]),
                              position: PostgresValues.int(row[2]), isRepeat: PostgresValues.bool(row[3]),
-                             isCalibration: PostgresValues.bool(row[4]), panels: "[]")
+                             isCalibration: PostgresValues.bool(row[4]))
             }
             var panels: [Int64: [ShownPanel]] = [:]
             for row in try db.execute("""
