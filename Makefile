@@ -38,6 +38,8 @@ test: test-system-packages lpips-weights
 	scripts/check-html-report .build/debug/usreview
 	scripts/test-tui .build/debug/usreview
 	scripts/test-tui-study .build/debug/usreview
+	scripts/test-blinded-reader .build/debug/usreview
+	scripts/with-postgres scripts/test-multisite .build/debug/usreview
 	scripts/test-study-files .build/debug/usreview
 	scripts/check-xterm-sixel .build/debug/usreview
 	scripts/check-xterm-viewer .build/debug/usreview

@@ -37,6 +37,16 @@ public enum StudyCommand: Equatable, Sendable {
     case resume
     /// Close the reader's answers to revision (after the confirmation).
     case finalise
+
+    /// The status bar while the store works on it.
+    public var inFlightMessage: String {
+        switch self {
+        case .submit: return "saving…"
+        case .skip: return "skipping…"
+        case .previous, .resume: return "opening…"
+        case .finalise: return "finalising…"
+        }
+    }
 }
 
 /// News for the study reducer: keys, the session's replies, background work.
@@ -197,8 +207,17 @@ public func reduceStudy(_ state: StudyModeState, _ event: StudyEvent) -> StudyMo
     return next
 }
 
+extension StudyModeState {
+    /// Keys the app answers while a command is in flight (the help overlay); the run loop
+    /// holds the others and replays them once the store has answered.
+    public static func isAnsweredInFlight(_ key: Key) -> Bool { key == .character("?") }
+}
+
 private func reduceStudyKey(_ state: inout StudyModeState, _ key: Key) {
-    guard state.command == nil else { return }  // a command is in flight
+    guard state.command == nil else {  // a command is in flight
+        if StudyModeState.isAnsweredInFlight(key) { state.showsHelp.toggle() }
+        return
+    }
     if key == .interrupt {
         state.wantsQuit = true
         return

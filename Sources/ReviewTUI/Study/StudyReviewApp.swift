@@ -1,5 +1,4 @@
 import Dataset
-import Enhancer
 import Foundation
 import ReaderStudy
 import TerminalGraphics
@@ -90,22 +89,6 @@ public struct StudyReviewApp {
         self.graphics = graphics
     }
 
-    /// The panel images of the case on screen, from the cache or the store; the first
-    /// failure's message, if any.
-    static func load(_ panels: [ShownPanel], store: any ReaderStudyStore, into cache: inout LRUCache<String, GrayImage>)
-        -> String? {
-        var failure: String?
-        for panel in panels where cache.peek(panel.imageId) == nil {
-            do {
-                let stored = try store.panelImage(id: panel.imageId)
-                _ = cache.set(panel.imageId, try PNGCodec.decode(stored.png, what: "panel \(panel.label)"))
-            } catch {
-                failure = failure ?? "panel \(panel.label): \(error)"
-            }
-        }
-        return failure
-    }
-
     static func hasFailed(_ state: StudyModeState, _ caseID: String) -> Bool {
         if case .failed = state.work[caseID] { return true }
         return false
@@ -114,34 +97,55 @@ public struct StudyReviewApp {
     public func run() {
         var cache = LRUCache<String, GrayImage>(capacity: Self.cacheCapacity)
         var state = StudySessionBridge.initialState(session)
+        // From here on only the worker touches the session.
+        let worker = StudySessionWorker(session: session)
+        var commandSent = false
+        var imagesRequested: String?
+        // Keys typed while a command is in flight, replayed in order once it is answered
+        // (a reader typing ahead after Enter must not lose a key or rate the wrong case).
+        var heldKeys: [Key] = []
         var lastRenewal = Date()
         let environment = ProcessInfo.processInfo.environment
         let driver = CursesDriver(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
         defer {
             driver.stop()
-            try? session.close()
+            worker.finish()
         }
         let mode: GraphicsMode = graphics == "ascii" ? .ascii : driver.graphics
         var dirty = true
-        while !state.wantsQuit {
-            if let command = state.command {
-                state = reduceStudy(state, StudySessionBridge.perform(command, on: session))
+        while !state.wantsQuit || commandSent {
+            if let command = state.command, !commandSent {
+                worker.perform(command)
+                commandSent = true
+                state.statusMessage = command.inFlightMessage
+                state.statusIsError = false
                 dirty = true
             }
             if Date().timeIntervalSince(lastRenewal) >= Self.leaseRenewal {
                 lastRenewal = Date()
-                do { try session.renewLease() } catch {
-                    state.statusMessage = "\(error)"
-                    state.statusIsError = true
-                    dirty = true
-                }
+                worker.renewLease()
             }
-            if let current = state.current, current.panels.contains(where: { cache.peek($0.imageId) == nil }),
-               !Self.hasFailed(state, current.caseID) {
-                if let failure = Self.load(current.panels, store: session.store, into: &cache) {
-                    state = reduceStudy(state, .work(.failed(caseID: current.caseID, message: failure)))
-                } else {
-                    state = reduceStudy(state, .work(.finished(caseID: current.caseID)))
+            if let current = state.current, imagesRequested != current.caseID,
+               current.panels.contains(where: { cache.peek($0.imageId) == nil }), !Self.hasFailed(state, current.caseID) {
+                imagesRequested = current.caseID
+                worker.loadImages(caseID: current.caseID, panels: current.panels,
+                                  cached: Set(current.panels.map(\.imageId).filter { cache.peek($0) != nil }))
+            }
+            for reply in worker.drain() {
+                switch reply {
+                case let .event(event):
+                    commandSent = false
+                    state = reduceStudy(state, event)
+                    while state.command == nil, !heldKeys.isEmpty {
+                        state = reduceStudy(state, .key(heldKeys.removeFirst()))
+                    }
+                case let .images(caseID, images, failure):
+                    for (id, image) in images { _ = cache.set(id, image) }
+                    if imagesRequested == caseID { imagesRequested = nil }
+                    state = reduceStudy(state, .work(failure.map { .failed(caseID: caseID, message: $0) } ?? .finished(caseID: caseID)))
+                case let .leaseFailed(message):
+                    state.statusMessage = message
+                    state.statusIsError = true
                 }
                 dirty = true
             }
@@ -157,7 +161,11 @@ public struct StudyReviewApp {
                 dirty = true
             }
             if let key {
-                state = reduceStudy(state, .key(key))
+                if state.command != nil, !StudyModeState.isAnsweredInFlight(key) {
+                    heldKeys.append(key)
+                } else {
+                    state = reduceStudy(state, .key(key))
+                }
                 dirty = true
             }
         }

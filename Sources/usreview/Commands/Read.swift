@@ -46,8 +46,7 @@ struct Read: ParsableCommand {
     }
 
     func run() throws {
-        try database.requireExisting()
-        let store = try database.openForReading()
+        let store = try database.readerStore()
         let session = try ReadingSession(store: store, study: study, reader: reader, leaseHolder: ReadingSession.localHolder())
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             let progress = session.progress

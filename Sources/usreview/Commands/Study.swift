@@ -17,31 +17,55 @@ struct Study: ParsableCommand {
     )
 }
 
-/// The study database, shared by every `study` subcommand.
+/// The study database, shared by every `study` subcommand: a SQLite file (one site), or a
+/// PostgreSQL server (`postgres://` or `postgresql://`, libpq's conventions) for readers
+/// at several sites.
 struct StudyDatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: "The study database file. Default: $XDG_DATA_HOME/usreview/usreview.sqlite.",
-            completion: .file())
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "The study database: a SQLite file, or a PostgreSQL server as postgresql://USER@HOST[:PORT]/DB (passwords from ~/.pgpass or PGPASSFILE). Default: $XDG_DATA_HOME/usreview/usreview.sqlite.",
+        valueName: "file-or-uri"), completion: .file())
     var path: String?
 
     @Flag(help: "Create the folder of --db when it does not exist (the default file's folder is always created).")
     var createFolders = false
 
     func validate() throws {
-        // Not a file name: without this, SQLite would make a folder named "postgres:".
-        if let path, path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
-            throw ValidationError("""
-                --db \(path.split(separator: "@").last.map { "…@" + $0 } ?? ""): this usreview's study commands \
-                work on SQLite files only; the PostgreSQL study server (docs/ARCHITECTURE.md) is not wired \
-                to them yet. Give a file path.
-                """)
-        }
+        if server != nil { return }
         if let path { try requireRegularFileIfPresent((path as NSString).expandingTildeInPath, "--db") }
     }
 
+    /// The server's URI when --db names one (never a file name: SQLite would make a folder "postgres:").
+    var server: String? { path.flatMap { PostgresStudyStore.isServerURI($0) ? $0 : nil } }
+
     var url: URL { path.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) } ?? SQLiteStudyStore.defaultURL }
 
-    /// Read-only for commands that only read (status, export, report, backup's source):
-    /// they work on a read-only file and never change it.
+    /// The files an output must not overwrite: the study file (nothing for a server).
+    var inputFiles: [URL] { server == nil ? [url] : [] }
+
+    /// The coordinator's store. A file opens read-only for commands that only read (status,
+    /// export, report, presentations): they work on a read-only file and never change it.
+    /// On a server, the coordinator's login brings the schema up to date; a reader's login
+    /// is refused there ("only the study coordinator can …").
+    func coordinatorStore(readOnly: Bool = false) throws -> any CoordinatorStudyStore {
+        if let server { return try PostgresStudyStore(url: server, as: .coordinator) }
+        return try open(readOnly: readOnly)
+    }
+
+    /// A reader's client: never migrates, and refuses a file or server the coordinator has
+    /// not upgraded.
+    func readerStore() throws -> any ReaderStudyStore {
+        if let server { return try PostgresStudyStore(url: server, as: .reader) }
+        try requireExisting()
+        return try SQLiteStudyStore(url: url, options: SQLiteStudyStore.Options(migrates: false))
+    }
+
+    /// For the commands that work on files only (backup, import, simulate-reader).
+    func file(for command: String, onServer advice: String) throws -> SQLiteStudyStore {
+        if server != nil { throw ValidationError("usreview study \(command) works on a study file; \(advice)") }
+        return try open()
+    }
+
+    /// The SQLite file. Read-only for commands that only read.
     func open(readOnly: Bool = false) throws -> SQLiteStudyStore {
         try SQLiteStudyStore(url: url, options: SQLiteStudyStore.Options(readOnly: readOnly, createFolder: path == nil || createFolders))
     }
@@ -49,13 +73,9 @@ struct StudyDatabaseOptions: ParsableArguments {
     /// For commands that need a study already there (reading, importing): a missing file is
     /// a mistyped --db, so say so rather than make an empty database.
     func requireExisting() throws {
+        guard server == nil else { return }
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw ValidationError("There is no study database at \(url.path); create the study with usreview study create, or choose the file with --db.")
         }
-    }
-
-    /// A reader's client: never migrates, and refuses a file the coordinator has not upgraded.
-    func openForReading() throws -> SQLiteStudyStore {
-        try SQLiteStudyStore(url: url, options: SQLiteStudyStore.Options(migrates: false))
     }
 }

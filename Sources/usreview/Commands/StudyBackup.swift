@@ -22,6 +22,9 @@ struct StudyBackupCommand: ParsableCommand {
     @OptionGroup var database: StudyDatabaseOptions
 
     func run() throws {
+        if database.server != nil {
+            throw ValidationError("usreview study backup copies a study file; back up a server with pg_dump (README: Multi-site studies).")
+        }
         let store = try database.open(readOnly: true)
         _ = try store.study(named: study)
         try store.backup(to: URL(fileURLWithPath: (out as NSString).expandingTildeInPath))

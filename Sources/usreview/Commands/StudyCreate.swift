@@ -109,16 +109,16 @@ struct StudyCreateCommand: ParsableCommand {
         let calibrationInOrder = definition.calibration.compactMap { id in calibration.first { $0.id == id } }
         let cases = try definition.cases.select(from: index.cases, seed: definition.seed,
                                                 excluding: Set(definition.calibration))
-        let store = try database.open()
+        let store = try database.coordinatorStore()
         // Every panel is rendered here, once: readers get these images, never the models.
         let renderer = try GeneratorPanelRenderer(models: definition.models, threads: threads)
         let bar = ProgressBar(label: "rendering panels")
-        let snapshot = try store.createStudy(definition, cases: cases, calibration: calibrationInOrder, renderer: renderer,
+        let snapshot = try store.createStudy(definition, cases: cases, calibration: calibrationInOrder, renderer: renderer, now: Date(),
                                              progress: bar.update)
         bar.finish()
         let organs = Dictionary(grouping: snapshot.cases.filter { !$0.isCalibration }, by: \.organ)
             .sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value.count)" }.joined(separator: ", ")
-        printText("Created study \(definition.name) in \(store.url.path): \(cases.count) cases (\(organs)), "
+        printText("Created study \(definition.name) in \(store.location): \(cases.count) cases (\(organs)), "
               + "\(calibration.count) calibration, \(definition.models.count) model(s), \(definition.mode.rawValue), "
               + "\(definition.questions.count) questions, seed \(definition.seed).")
     }

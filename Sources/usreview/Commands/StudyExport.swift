@@ -34,9 +34,9 @@ struct StudyExportCommand: ParsableCommand {
 
     func run() throws {
         if let out {
-            try OutputGuard.check(output: URL(fileURLWithPath: out), inputs: [database.url])
+            try OutputGuard.check(output: URL(fileURLWithPath: out), inputs: database.inputFiles)
         }
-        let store = try database.open(readOnly: true)
+        let store = try database.coordinatorStore(readOnly: true)
         let rows = try ReaderStudy.StudyExport.rows(from: store, study: study, allRevisions: allRevisions)
         let data = format == .csv ? Data(ReaderStudy.StudyExport.csv(rows).utf8) : try ReaderStudy.StudyExport.json(rows)
         try emitDocument(data, isJSON: format == .json, to: out, summary: "Wrote \(rows.count) answers to \(out ?? "").")

@@ -24,6 +24,9 @@ struct StudyMergeCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("Name at least one database to merge from.") }
+        if ([into] + files).contains(where: PostgresStudyStore.isServerURI) {
+            throw ValidationError("usreview study merge combines study files; readers on a study server all write to the same database, so there is nothing to merge.")
+        }
         try requireRegularFileIfPresent(into, "--into")
         for file in files { try requireRegularFileIfPresent(file, "merge from") }
     }

@@ -28,8 +28,8 @@ struct StudyPresentationsCommand: ParsableCommand {
     @OptionGroup var database: StudyDatabaseOptions
 
     func run() throws {
-        if let out { try OutputGuard.check(output: URL(fileURLWithPath: out), inputs: [database.url]) }
-        let rows = try database.open(readOnly: true).presentations(ofStudy: study, reader: reader)
+        if let out { try OutputGuard.check(output: URL(fileURLWithPath: out), inputs: database.inputFiles) }
+        let rows = try database.coordinatorStore(readOnly: true).presentations(ofStudy: study, reader: reader)
         let data = format == .csv ? Data(PresentationRow.csv(rows).utf8) : try PresentationRow.json(rows)
         try emitDocument(data, isJSON: format == .json, to: out, summary: "Wrote \(rows.count) panels to \(out ?? "").")
     }

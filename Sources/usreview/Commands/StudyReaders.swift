@@ -36,10 +36,21 @@ struct StudyReadersCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try database.open()
-            let enrolments = try store.enrol(readers: names, inStudy: study)
+            let store = try database.coordinatorStore()
+            let enrolments = try store.enrol(readers: names, inStudy: study, now: Date())
             for enrolment in enrolments {
-                printText("Enrolled \(enrolment.reader.name): \(enrolment.reader.cases) cases drawn.")
+                if let connection = enrolment.connection {
+                    // The reader's own login, password included: the coordinator hands each
+                    // line to its reader (who may move the password into ~/.pgpass).
+                    printText("\(enrolment.reader.name): \(connection)")
+                } else {
+                    printText("Enrolled \(enrolment.reader.name): \(enrolment.reader.cases) cases drawn.")
+                }
+            }
+            if enrolments.contains(where: { $0.connection != nil }) {
+                printError("Enrolled \(enrolments.count) reader(s) on \(store.location), each with a login of their own. "
+                    + "Give each reader their line (it holds their password, shown only now); they run: "
+                    + "usreview read --study \(study) --reader NAME --db 'THEIR LINE'.")
             }
         }
     }
@@ -50,7 +61,7 @@ struct StudyReadersCommand: ParsableCommand {
         @OptionGroup var database: StudyDatabaseOptions
 
         func run() throws {
-            let readers = try database.open(readOnly: true).readers(ofStudy: study)
+            let readers = try database.coordinatorStore(readOnly: true).readers(ofStudy: study)
             guard !readers.isEmpty else {
                 printText("No reader is enrolled in \(study) yet; enrol them with usreview study readers add.")
                 return
@@ -75,7 +86,7 @@ struct StudyReadersCommand: ParsableCommand {
         @OptionGroup var database: StudyDatabaseOptions
 
         func run() throws {
-            try database.open().disable(reader: name, inStudy: study)
+            try database.coordinatorStore().disable(reader: name, inStudy: study, now: Date())
             printText("Disabled \(name) in \(study); their answers are kept.")
         }
     }

@@ -36,9 +36,9 @@ struct StudyReportCommand: ParsableCommand {
 
     func run() throws {
         if let out {
-            try OutputGuard.check(output: URL(fileURLWithPath: out), inputs: [database.url])
+            try OutputGuard.check(output: URL(fileURLWithPath: out), inputs: database.inputFiles)
         }
-        let store = try database.open(readOnly: true)
+        let store = try database.coordinatorStore(readOnly: true)
         let report = try ReaderStudy.StudyReport.make(from: store, study: study)
         let data: Data
         switch format {

@@ -27,7 +27,7 @@ struct StudySimulateReaderCommand: ParsableCommand {
     @OptionGroup var database: StudyDatabaseOptions
 
     func run() throws {
-        let store = try database.openForReading()
+        let store = try database.readerStore()
         let session = try ReadingSession(store: store, study: study, reader: reader, leaseHolder: ReadingSession.localHolder())
         defer { try? session.close() }
         var submitted = 0

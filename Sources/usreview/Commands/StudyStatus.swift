@@ -16,19 +16,19 @@ struct StudyStatusCommand: ParsableCommand {
     @OptionGroup var database: StudyDatabaseOptions
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: database.url.path) else {
+        guard database.server != nil || FileManager.default.fileExists(atPath: database.url.path) else {
             printText("No study database at \(database.url.path) yet; create a study with usreview study create.")
             return
         }
-        let store: SQLiteStudyStore
+        let store: any CoordinatorStudyStore
         do {
-            store = try database.open(readOnly: true)
+            store = try database.coordinatorStore(readOnly: true)
         } catch StudyStoreError.needsUpgrade {
-            store = try database.open()   // brings an older file up to date, as the upgrade message promises
+            store = try database.coordinatorStore()   // brings an older file up to date, as the upgrade message promises
         }
         guard let study else {
             let names = try store.studyNames()
-            printText(names.isEmpty ? "No study in \(store.url.path) yet." : names.map { TerminalText.sanitized($0) }.joined(separator: "\n"))
+            printText(names.isEmpty ? "No study in \(store.location) yet." : names.map { TerminalText.sanitized($0) }.joined(separator: "\n"))
             return
         }
         let status = try store.status(ofStudy: study)

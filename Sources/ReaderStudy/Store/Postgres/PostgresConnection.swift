@@ -99,6 +99,9 @@ public final class PostgresConnection: @unchecked Sendable {
             PQfinish(connection)
             throw PostgresError.connectionFailed(server: server, reason: reason)
         }
+        // libpq prints the server's notices ("NOTICE: … already exists, skipping") on
+        // stderr by default: text from a peer, never shown raw, and of no use to a user.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
     }
 

@@ -1,0 +1,124 @@
+import Dataset
+import Foundation
+import ReaderStudy
+@testable import ReviewTUI
+import Testing
+
+/// A store whose `submit` waits until the test opens the gate: a server that is slow to
+/// answer. Everything else goes to a real SQLite store.
+private final class GatedStore: ReaderStudyStore, @unchecked Sendable {
+    let inner: SQLiteStudyStore
+    let gate = DispatchSemaphore(value: 0)
+    let submitStarted = DispatchSemaphore(value: 0)
+
+    init(_ inner: SQLiteStudyStore) { self.inner = inner }
+
+    var location: String { inner.location }
+    func readingStudy(named name: String) throws -> ReadingStudy { try inner.readingStudy(named: name) }
+    func openReading(reader name: String, in study: ReadingStudy) throws -> ReaderState {
+        try inner.openReading(reader: name, in: study)
+    }
+    func panelImage(id: String) throws -> ReaderStudy.PanelImage { try inner.panelImage(id: id) }
+    func submit(_ set: AnswerSet) throws -> Submission {
+        submitStarted.signal()
+        gate.wait()
+        return try inner.submit(set)
+    }
+    func recordSkip(readerId: Int64, position: Int) throws { try inner.recordSkip(readerId: readerId, position: position) }
+    func finalise(readerId: Int64, now: Date) throws { try inner.finalise(readerId: readerId, now: now) }
+    func latestAnswers(presentationId: Int64) throws -> (Submission, [Answer])? {
+        try inner.latestAnswers(presentationId: presentationId)
+    }
+    func acquireLease(readerId: Int64, holder: String, duration: TimeInterval, now: Date) throws -> ReadingLease {
+        try inner.acquireLease(readerId: readerId, holder: holder, duration: duration, now: now)
+    }
+    func releaseLease(readerId: Int64, holder: String) throws { try inner.releaseLease(readerId: readerId, holder: holder) }
+    func close() throws { try inner.close() }
+}
+
+/// Waits up to 10 s for the worker's next replies (a failure, never a hang, when none come).
+private func nextReplies(_ worker: StudySessionWorker) -> [StudySessionWorker.Reply] {
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline {
+        let replies = worker.drain()
+        if !replies.isEmpty { return replies }
+        usleep(2000)
+    }
+    return []
+}
+
+@Suite struct StudySessionWorkerTests {
+    @Test func aSlowSubmitDoesNotBlockTheCallerAndItsAnswerArrivesLater() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sqlite = try SQLiteStudyStore(url: folder.appendingPathComponent("study.sqlite"))
+        let cases = (1...3).map { number in
+            let id = String(format: "%04d", number)
+            return Case(id: id, organ: .thyroid, devices: DevicePair(low: "portable", high: "cart"),
+                        lowPath: URL(fileURLWithPath: "/l/\(id).png"), highPath: URL(fileURLWithPath: "/h/\(id).png"),
+                        split: .test)
+        }
+        let definition = StudyDefinition(
+            name: "pilot", datasetPath: folder.path, models: [ModelSpec(name: "unet", weights: "/m/unet.safetensors")],
+            mode: .blinded,
+            questions: [QuestionDefinition(key: "fidelity", prompt: "Anatomical fidelity", kind: .likert(points: 5, anchors: []))],
+            includeHighAsCandidate: false)
+        try sqlite.createStudy(definition, cases: cases)
+        try sqlite.enrol(readers: ["alice"], inStudy: "pilot")
+        let store = GatedStore(sqlite)
+        let session = try ReadingSession(store: store, study: "pilot", reader: "alice")
+        let first = try #require(session.current)
+        let worker = StudySessionWorker(session: session)
+
+        // Returns at once although the store has not answered: the run loop goes on drawing.
+        worker.perform(.submit([AnswerSlot(question: "fidelity", panel: "A"): "4"]))
+        #expect(store.submitStarted.wait(timeout: .now() + 10) == .success, "the submit reached the store")
+        #expect(worker.isBusy)
+        #expect(worker.drain().isEmpty, "nothing is answered while the store is busy")
+        worker.loadImages(caseID: first.studyCase.caseId, panels: first.panels, cached: [])
+
+        store.gate.signal()
+        let replies = nextReplies(worker)
+        guard case let .event(.moved(to, _, answered, _, message))? = replies.first else {
+            Issue.record("expected the submit's .moved first, got \(replies)")
+            return
+        }
+        #expect(answered == 1)
+        #expect(to?.caseID != first.studyCase.caseId)
+        #expect(message.contains("saved"))
+        #expect(!worker.isBusy)
+        // Calls run in order: the images asked for after the submit come after its answer.
+        var rest = Array(replies.dropFirst())
+        if rest.isEmpty { rest = nextReplies(worker) }
+        guard case let .images(caseID, images, failure)? = rest.first else {
+            Issue.record("expected the images, got \(rest)")
+            return
+        }
+        #expect(caseID == first.studyCase.caseId)
+        #expect(failure == nil)
+        #expect(Set(images.keys) == Set(first.panels.map(\.imageId)))
+        #expect(images.values.allSatisfy { $0.width == 16 && $0.height == 16 }, "the synthetic renderer's 16×16 panels")
+        worker.finish()
+        // The lease was given back: a second session opens at once.
+        let again = try ReadingSession(store: sqlite, study: "pilot", reader: "alice", leaseHolder: "elsewhere")
+        #expect(again.progress.answered == 1)
+        try again.close()
+    }
+
+    @Test func keysTypedWhileACommandIsInFlightWaitExceptHelp() {
+        let questions = [QuestionDefinition(key: "fidelity", prompt: "Fidelity", kind: .likert(points: 5, anchors: []))]
+        let view = StudyCaseView(caseID: "0001", organ: .thyroid, devices: DevicePair(low: "p", high: "c"),
+                                 panels: [ShownPanel(label: "A", position: 1, isReference: false, imageId: "a")],
+                                 position: 0, revision: 1)
+        var state = StudyModeState(studyName: "pilot", reader: "alice", blinded: true, questions: questions,
+                                   current: view, answered: 0, total: 2)
+        state = reduceStudy(reduceStudy(state, .key(.character("4"))), .key(.enter))
+        #expect(state.command == .submit([AnswerSlot(question: "fidelity", panel: "A"): "4"]))
+        #expect(StudyModeState.isAnsweredInFlight(.character("?")))
+        #expect(!StudyModeState.isAnsweredInFlight(.character("5")))
+        let helped = reduceStudy(state, .key(.character("?")))
+        #expect(helped.showsHelp, "help opens while saving")
+        let typed = reduceStudy(state, .key(.character("5")))
+        #expect(typed.answers == state.answers, "an answer key does nothing to the form being saved")
+    }
+}
