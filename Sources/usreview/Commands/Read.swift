@@ -21,7 +21,8 @@ struct Read: ParsableCommand {
             q quits (every submitted case is already saved). When stdin or stdout is not \
             a terminal it prints the reader's progress instead.
 
-            Example: usreview read --study pilot --reader alice
+            Examples: usreview read --study pilot --reader alice
+              usreview read --study pilot --reader alice --db postgresql://usreview_pilot_alice@db.example.org/studies
             """
     )
 

@@ -66,6 +66,9 @@ struct Review: ParsableCommand {
         }
         let (index, source) = try datasetOptions.load(folder)
         // Opened before the terminal check, so a missing or blinded study is refused either way.
+        if study != nil, studyDatabase.server != nil {
+            throw ValidationError("review --study shows the ratings of an open study in a file; on a study server, follow progress with usreview study status --study NAME --db ….")
+        }
         let ratings = try study.map { try StudyRatingsSource(url: studyDatabase.url, study: $0, reader: reader) }
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             printText(IndexReport(index, splitSource: source).text())

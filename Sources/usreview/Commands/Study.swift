@@ -9,7 +9,9 @@ struct Study: ParsableCommand {
         discussion: """
             Studies, readers and answers live in one SQLite file: by default \
             $XDG_DATA_HOME/usreview/usreview.sqlite (~/.local/share/usreview/usreview.sqlite); \
-            choose another with --db.
+            choose another with --db. For readers at several sites, --db names a PostgreSQL \
+            server instead (postgresql://USER@HOST/DB): the coordinator's login runs these \
+            commands, and each reader logs in with the line study readers add printed for them.
             """,
         subcommands: [StudyCreateCommand.self, StudyReadersCommand.self, StudyPresentationsCommand.self, StudyStatusCommand.self, StudyExportCommand.self,
                       StudyReportCommand.self, StudyImportCommand.self,
