@@ -100,20 +100,10 @@ final class ServerStudyFixture {
     /// `psql` as the reader: its exit status and what it printed on stderr.
     func psql(_ reader: String, _ sql: String) throws -> (status: Int32, stderr: String) {
         let credentials = readers[reader]!
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
-                             "postgresql://\(credentials.role)@\(host):\(port)/\(database)", "-c", sql]
         var environment = ProcessInfo.processInfo.environment
         environment["PGPASSWORD"] = credentials.password
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        return try runPSQL(connection: "postgresql://\(credentials.role)@\(host):\(port)/\(database)", sql,
+                           environment: environment)
     }
 
     @discardableResult
@@ -349,4 +339,20 @@ func catalogScan(_ connection: PostgresConnection, for secrets: [String]) throws
         }
     }
     return (scanned, found)
+}
+
+/// `psql` on one statement, stopping at the first error: its exit status and its stderr.
+func runPSQL(connection: String, _ sql: String,
+             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (status: Int32, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", connection, "-c", sql]
+    process.environment = environment
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
 }

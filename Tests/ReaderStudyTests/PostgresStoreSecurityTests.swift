@@ -52,16 +52,7 @@ final class PostgresStoreSecurityTests: XCTestCase {
 
     /// psql as the reader, through the very connection string `enrol` returned.
     func psql(_ reader: String, _ sql: String) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", enrolments[reader]!.connection!, "-c", sql]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        try runPSQL(connection: enrolments[reader]!.connection!, sql)
     }
 
     func testTheConnectionStringKeepsTheServerAndItsParameters() throws {

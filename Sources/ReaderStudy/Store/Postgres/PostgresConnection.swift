@@ -235,14 +235,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// "postgres@db.example.org:5432/usreview", from libpq's own parse of the URI, so the
     /// password never reaches a message or a log.
     static func describe(uri: String) throws -> String {
-        var error: UnsafeMutablePointer<CChar>?
-        guard let options = PQconninfoParse(uri, &error) else {
-            let reason = error.map { message($0) } ?? "out of memory"
-            PQfreemem(error)
-            throw PostgresError.badURI(reason: reason)
-        }
-        defer { PQconninfoFree(options) }
-        let fields = Self.fields(of: options)
+        let fields = try options(of: uri)
         if let service = fields["service"] { return "service \(service)" }
         let host = fields["host"] ?? fields["hostaddr"] ?? "the default socket"
         let port = fields["port"].map { ":" + $0 } ?? ""
