@@ -114,6 +114,20 @@ public final class PostgresConnection: @unchecked Sendable {
         handle = nil
     }
 
+    /// Opens the connection again (libpq's `PQreset`, same options, bounded by the connect
+    /// timeout) when libpq has found it lost, e.g. after the server restarted. Call it only
+    /// between transactions: what a lost transaction did is gone, never half-continued.
+    ///
+    /// - Returns: whether the connection is usable now.
+    @discardableResult
+    public func reconnectIfLost() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard let handle else { return false }
+        if PQstatus(handle) == CONNECTION_OK { return true }
+        PQreset(handle)
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
     /// The connection options libpq is using (`PQconninfo`), password left out.
     public func settings() -> [String: String] {
         lock.lock(); defer { lock.unlock() }

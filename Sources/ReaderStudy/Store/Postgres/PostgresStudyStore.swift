@@ -19,6 +19,9 @@ public final class PostgresStudyStore: CoordinatorStudyStore, @unchecked Sendabl
     /// One call (and one transaction) at a time on the one connection; recursive, since
     /// some calls resolve a study through another.
     private let lock = NSRecursiveLock()
+    /// Calls in progress on this thread's stack (under `lock`): a lost connection is
+    /// opened again only by the outermost, never in the middle of a transaction.
+    private var depth = 0
 
     /// Whether `text` names a server rather than a file.
     public static func isServerURI(_ text: String) -> Bool {
@@ -52,6 +55,10 @@ public final class PostgresStudyStore: CoordinatorStudyStore, @unchecked Sendabl
     @discardableResult
     func call<T>(_ action: String? = nil, _ body: (PostgresConnection) throws -> T) throws -> T {
         lock.lock(); defer { lock.unlock() }
+        // A server that restarted since the last call: reconnect, so that "Enter tries
+        // again" works once it is back (a submit's client token makes its retry safe).
+        if depth == 0 { connection.reconnectIfLost() }
+        depth += 1; defer { depth -= 1 }
         do {
             return try body(connection)
         } catch {

@@ -1,0 +1,61 @@
+import Dataset
+import Foundation
+@testable import ReaderStudy
+import XCTest
+
+/// A reader's server connection lost between two calls (the server restarted, an
+/// administrator ended the session): the call that finds it lost fails with a clear
+/// error, and the next one, "Enter tries again", reconnects and stores the answers once.
+final class PostgresReconnectTests: XCTestCase {
+    var server: PostgresTestDatabase!
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    override func setUpWithError() throws {
+        guard let made = try PostgresTestDatabase.make() else {
+            throw XCTSkip("USREVIEW_TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres")
+        }
+        server = made
+    }
+
+    override func tearDown() {
+        server?.drop()
+    }
+
+    /// Ends every server session of `role`, as a server restart would.
+    func terminateSessions(of role: String) throws {
+        let ended = try server.superuser.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", [role]).rows
+        XCTAssertFalse(ended.isEmpty, "no session of \(role) to end")
+    }
+
+    func testASubmitAfterTheConnectionWasLostFailsOnceThenSucceedsOnRetry() throws {
+        let definition = StudyDefinition(name: "pilot", datasetPath: "/data", models: [ModelSpec(name: "net", weights: "/m.st")],
+                                         mode: .blinded, seed: 7, questions: QuestionDefinition.defaults)
+        let cases = [Case(id: "0001", organ: .thyroid, devices: DeviceTable.paperTable1[.thyroid],
+                          lowPath: URL(fileURLWithPath: "/data/low.png"), highPath: URL(fileURLWithPath: "/data/high.png"),
+                          split: .test)]
+        try server.store.createStudy(definition, cases: cases, calibration: [], renderer: SyntheticPanelRenderer(models: ["net"]),
+                                     now: start, progress: { _, _ in })
+        let enrolment = try XCTUnwrap(server.store.enrol(readers: ["alice"], inStudy: "pilot", now: start).first)
+        let alice = try PostgresStudyStore(url: XCTUnwrap(enrolment.connection), as: .reader)
+        defer { try? alice.close() }
+        let state = try alice.openReading(reader: "alice", in: alice.readingStudy(named: "pilot"))
+        let readerId = try XCTUnwrap(state.reader.id)
+        _ = try alice.acquireLease(readerId: readerId, holder: "alice@ws1 pid 1", duration: 120, now: start)
+
+        try terminateSessions(of: try PostgresReaderRoles.roleName(study: "pilot", reader: "alice"))
+        let set = AnswerSet(readerId: readerId, presentationId: try XCTUnwrap(state.presentations[0].id),
+                            answers: [PendingAnswer(questionKey: "comment", panelLabel: "", value: "first")],
+                            startedAt: start, submittedAt: start, durationMs: 1, movesCursorTo: 0)
+        XCTAssertThrowsError(try alice.submit(set), "the call that finds the connection lost says so") { error in
+            XCTAssertTrue("\(error)".contains(alice.location), "\(error)")
+        }
+        let stored = try alice.submit(set)
+        XCTAssertEqual(stored.revision, 1)
+        XCTAssertEqual(try alice.submit(set).id, stored.id, "the retry's client token stores nothing twice")
+        // The lease, a row, survived the lost connection: it is renewed, not refused.
+        XCTAssertEqual(try alice.acquireLease(readerId: readerId, holder: "alice@ws1 pid 1", duration: 120, now: start).holder,
+                       "alice@ws1 pid 1")
+        XCTAssertEqual(try server.store.history(presentationId: stored.presentationId).count, 1)
+    }
+}
