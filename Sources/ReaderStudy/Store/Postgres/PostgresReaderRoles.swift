@@ -16,9 +16,10 @@ public enum PostgresReaderRoleError: Error, Equatable, Sendable, CustomStringCon
     public var description: String {
         switch self {
         case let .roleNameTooLong(study, reader):
-            return "The reader role for '\(reader)' in study '\(study)' would be longer than PostgreSQL's 63 bytes; use a shorter reader or study name."
+            return "The reader role for '\(reader)' in study '\(study)' would be longer than PostgreSQL's 63 bytes; use a shorter reader or study name. No reader was enrolled."
         case let .roleExists(role):
-            return "The server already has a role named \(role) (roles are shared by every database of the server); disable or rename the old reader first."
+            // Disabling a reader keeps its role, so only another name or DROP ROLE frees it.
+            return "The server already has a role named \(role): roles are shared by every database of the server, so another enrolment already made it (a study of the same name in another database or in a dropped one, or names such as a_b + c and a + b_c). Choose another study or reader name, or, if that study is gone, ask the server's administrator to run DROP ROLE \(PostgresSchema.quoteIdentifier(role)). No reader was enrolled."
         }
     }
 }

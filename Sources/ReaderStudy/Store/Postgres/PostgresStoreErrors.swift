@@ -15,8 +15,9 @@ enum PostgresStoreErrors {
             case let .olderSchema(server, _): return StudyStoreError.readerNeedsUpgrade(path: server)
             case .noSchema: return StudyStoreError.cannotOpen(path: server, reason: error.description)
             }
-        case let error as PostgresReaderRoleError:
-            return StudyStoreError.writeFailed(path: server, reason: error.description)
+        case is PostgresReaderRoleError:
+            // Its own words: "try again" (writeFailed's advice) cannot help a name.
+            return error
         case let PostgresError.badURI(reason):
             return StudyStoreError.cannotOpen(path: server, reason: "the URI does not parse (\(reason)); write it as postgresql://USER@HOST:PORT/DATABASE")
         case let PostgresError.connectionFailed(_, reason):
