@@ -156,6 +156,20 @@ final class PostgresConnectionTests: XCTestCase {
         }
     }
 
+    func testAMalformedURIIsQuotedWithoutItsPassword() {
+        for uri in ["postgresql://alice:s3cretPW@[::1/db", "postgresql://alice:s3cretPW@host:1:2/db?x",
+                    "host=db password=s3cretPW port"] {
+            XCTAssertThrowsError(try PostgresConnection(uri: uri)) { error in
+                guard case let PostgresError.badURI(reason) = error else { return XCTFail("\(error)") }
+                XCTAssertFalse("\(error)".contains("s3cretPW"), "\(error)")
+                XCTAssertFalse(reason.isEmpty)
+            }
+            XCTAssertThrowsError(try PostgresStudyStore(url: uri, as: .reader)) { error in
+                XCTAssertFalse("\(error)".contains("s3cretPW"), "\(error)")
+            }
+        }
+    }
+
     func testTheServerIsDescribedWithoutThePassword() throws {
         XCTAssertEqual(try PostgresConnection.describe(uri: "postgresql://alice:s3cret@db.example.org:5433/usreview?sslmode=require"),
                        "alice@db.example.org:5433/usreview")

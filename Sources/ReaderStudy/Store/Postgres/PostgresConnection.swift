@@ -222,7 +222,7 @@ public final class PostgresConnection: @unchecked Sendable {
         guard let options = PQconninfoParse(uri, &error) else {
             let reason = error.map { message($0) } ?? "out of memory"
             PQfreemem(error)
-            throw PostgresError.badURI(reason: reason)
+            throw PostgresError.badURI(reason: redacted(reason, uri: uri))
         }
         defer { PQconninfoFree(options) }
         return fields(of: options)
@@ -256,6 +256,23 @@ public final class PostgresConnection: @unchecked Sendable {
         let user = fields["user"].map { $0 + "@" } ?? ""
         let database = fields["dbname"].map { "/" + $0 } ?? ""
         return user + host + port + database
+    }
+
+    /// libpq's parse errors quote the URI whole ("… in URI: \"postgresql://alice:PW@[::1\"");
+    /// the quote is put back without its password, which must not reach a terminal or a log.
+    static func redacted(_ reason: String, uri: String) -> String {
+        guard !uri.isEmpty, reason.contains(uri) else { return reason }
+        var safe = uri
+        if let scheme = safe.range(of: "://") {
+            let rest = safe[scheme.upperBound...]
+            if let at = rest.lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
+                safe.replaceSubrange(safe.index(after: colon)..<at, with: "…")
+            }
+        }
+        if let password = safe.range(of: #"password\s*=\s*('[^']*'|\S*)"#, options: .regularExpression) {
+            safe.replaceSubrange(password, with: "password=…")
+        }
+        return reason.replacingOccurrences(of: uri, with: safe)
     }
 
     private static func fields(of options: UnsafeMutablePointer<PQconninfoOption>) -> [String: String] {
