@@ -156,6 +156,15 @@ final class PostgresConnectionTests: XCTestCase {
         }
     }
 
+    /// libpq's "Connection refused\n\tIs the server running…" comes out on one line.
+    func testARefusedConnectionIsOneLine() throws {
+        XCTAssertThrowsError(try PostgresConnection(uri: "postgresql://nobody@127.0.0.1:1/x", environment: [:])) { error in
+            guard case let PostgresError.connectionFailed(_, reason) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("Is the server running"), reason)
+            XCTAssertFalse(reason.contains("\n") || reason.contains("\t") || reason.contains("  "), reason)
+        }
+    }
+
     func testAMalformedURIIsQuotedWithoutItsPassword() {
         for uri in ["postgresql://alice:s3cretPW@[::1/db", "postgresql://alice:s3cretPW@host:1:2/db?x",
                     "host=db password=s3cretPW port"] {

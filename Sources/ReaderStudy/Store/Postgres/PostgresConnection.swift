@@ -287,7 +287,9 @@ public final class PostgresConnection: @unchecked Sendable {
 
     private static func message(_ text: UnsafePointer<CChar>?) -> String {
         guard let text else { return "no message" }
-        return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+        // libpq breaks its messages over lines ("…failed: Connection refused\n\tIs the server
+        // running…"): one line, for a status bar and for an error that quotes it.
+        return String(cString: text).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     private static func withCStrings<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
