@@ -236,6 +236,19 @@ final class PostgresSecurityTests: XCTestCase {
         XCTAssertTrue(psql.stderr.contains("permission denied"), psql.stderr)
     }
 
+    func testAStoredAnswerSetCannotBeAddedToLaterEvenByItsAuthor() throws {
+        let alice = try server.connect("alice")
+        let id = try server.submit(as: alice, role: server.readers["alice"]!.role,
+                                   presentation: server.presentationIds["alice"]![0], comment: "first")
+        let addition = "INSERT INTO usreview.answer (submission_id, question_key, panel_label, value) VALUES ($1, 'quality', 'A', '5')"
+        XCTAssertThrowsError(try alice.execute(addition, [String(id)])) { error in
+            XCTAssertEqual((error as? PostgresError)?.sqlState, "42501", "\(error)")
+        }
+        try alice.execute("UPDATE usreview.reader SET finalised_at = now()")
+        XCTAssertThrowsError(try alice.execute(addition, [String(id)]), "nor after finalising")
+        XCTAssertEqual(try alice.execute("SELECT question_key, value FROM usreview.answer").rows, [["comment", "first"]])
+    }
+
     func testAReaderCannotRunTheCoordinatorsCommands() throws {
         let alice = try server.connect("alice")
         XCTAssertThrowsError(try PostgresSchema.migrate(alice)) { error in
@@ -293,7 +306,7 @@ final class PostgresSecurityTests: XCTestCase {
     func testMigratingTwiceChangesNothingAndANewerSchemaIsRefused() throws {
         try PostgresSchema.migrate(server.coordinator)
         XCTAssertEqual(try server.coordinator.execute("SELECT name FROM usreview.schema_migration ORDER BY name").rows,
-                       [["v1-studies"], ["v2-frozen"]])
+                       [["v1-studies"], ["v2-frozen"], ["v3-closed-submissions"]])
         try server.coordinator.execute("INSERT INTO usreview.schema_migration (name) VALUES ('v9-future')")
         XCTAssertThrowsError(try PostgresSchema.migrate(server.coordinator)) { error in
             XCTAssertEqual(error as? PostgresSchemaError,

@@ -166,6 +166,15 @@ public enum PostgresSchema {
               source text NOT NULL, png_sha256 text NOT NULL, source_sha256 text NOT NULL,
               UNIQUE (study_case_id, source));
             ALTER TABLE answer ADD COLUMN ordinal int NOT NULL DEFAULT 0;
+            """),
+            // A stored answer set is closed: a reader's answers go only into a submission
+            // made in the same transaction (its xmin), so no later INSERT adds to an old
+            // set, before or after finalising (v1 let any of the reader's own sets grow).
+            ("v3-closed-submissions", """
+            DROP POLICY own_reader ON answer;
+            CREATE POLICY own_reader ON answer TO \(group) USING (reader_role = current_user)
+              WITH CHECK (reader_role = current_user AND submission_id IN (
+                SELECT id FROM submission WHERE xmin = pg_current_xact_id()::xid));
             """)]
     }
 
