@@ -121,4 +121,29 @@ private func nextReplies(_ worker: StudySessionWorker) -> [StudySessionWorker.Re
         let typed = reduceStudy(state, .key(.character("5")))
         #expect(typed.answers == state.answers, "an answer key does nothing to the form being saved")
     }
+
+    /// A server that never answers must not keep the reader in the app: q while saving
+    /// quits once the store answers, q again quits at once; a q typed after other keys
+    /// waits its turn (it may be text for the next form).
+    @Test func qWhileSavingQuitsWhenAnsweredAndQAgainQuitsNow() {
+        let questions = [QuestionDefinition(key: "fidelity", prompt: "Fidelity", kind: .likert(points: 5, anchors: []))]
+        let view = StudyCaseView(caseID: "0001", organ: .thyroid, devices: DevicePair(low: "p", high: "c"),
+                                 panels: [ShownPanel(label: "A", position: 1, isReference: false, imageId: "a")],
+                                 position: 0, revision: 1)
+        var state = StudyModeState(studyName: "pilot", reader: "alice", blinded: true, questions: questions,
+                                   current: view, answered: 0, total: 2)
+        state = reduceStudy(reduceStudy(state, .key(.character("4"))), .key(.enter))
+        #expect(state.command != nil)
+        #expect(StudyModeState.isAnsweredInFlight(.character("q"), keysHeld: 0))
+        #expect(!StudyModeState.isAnsweredInFlight(.character("q"), keysHeld: 1))
+        #expect(StudyModeState.isAnsweredInFlight(.interrupt, keysHeld: 3))
+        let once = reduceStudy(state, .key(.character("q")))
+        #expect(once.quitWhenAnswered && !once.wantsQuit && !once.abandonsCommand)
+        #expect(once.statusMessage == StudyModeState.quitInFlightMessage)
+        let answered = reduceStudy(once, .commandFailed("not saved: the server is gone"))
+        #expect(answered.wantsQuit, "the store answered: the app quits")
+        let twice = reduceStudy(once, .key(.interrupt))
+        #expect(twice.abandonsCommand, "q (or Ctrl-C) again: quit now")
+        #expect(!reduceStudy(state, .key(.character("?"))).quitWhenAnswered)
+    }
 }

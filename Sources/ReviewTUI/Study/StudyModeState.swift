@@ -88,6 +88,11 @@ public struct StudyModeState: Equatable, Sendable {
     public var work: [String: CaseWork] = [:]
     public var showsHelp = false
     public var wantsQuit = false
+    /// q while a command was in flight: quit once the store answers it.
+    public var quitWhenAnswered = false
+    /// q again while it is still in flight: quit now, without waiting for the server
+    /// (the server then stores the answer set whole or not at all).
+    public var abandonsCommand = false
     /// The reader has finalised: answers are locked (the store refuses revisions).
     public var finalised = false
     /// `F` was pressed: `y` finalises, any other key cancels.
@@ -204,18 +209,36 @@ public func reduceStudy(_ state: StudyModeState, _ event: StudyEvent) -> StudyMo
     case let .key(key):
         reduceStudyKey(&next, key)
     }
+    if next.quitWhenAnswered, next.command == nil { next.wantsQuit = true }
     return next
 }
 
 extension StudyModeState {
     /// Keys the app answers while a command is in flight (the help overlay); the run loop
     /// holds the others and replays them once the store has answered.
-    public static func isAnsweredInFlight(_ key: Key) -> Bool { key == .character("?") }
+    public static func isAnsweredInFlight(_ key: Key) -> Bool { key == .character("?") || key == .interrupt }
+
+    /// `isAnsweredInFlight`, and q when no key typed ahead waits before it (a q after
+    /// typed-ahead keys may be text for the next form, so it waits its turn).
+    public static func isAnsweredInFlight(_ key: Key, keysHeld: Int) -> Bool {
+        isAnsweredInFlight(key) || (keysHeld == 0 && key == .character("q"))
+    }
+
+    public static let quitInFlightMessage =
+        "quitting once the server answers · q again quits now (what is being saved is then stored whole or not at all)"
 }
 
 private func reduceStudyKey(_ state: inout StudyModeState, _ key: Key) {
     guard state.command == nil else {  // a command is in flight
-        if StudyModeState.isAnsweredInFlight(key) { state.showsHelp.toggle() }
+        if key == .character("q") || key == .interrupt {
+            // A server that does not answer must not keep the reader from quitting.
+            if state.quitWhenAnswered { state.abandonsCommand = true }
+            state.quitWhenAnswered = true
+            state.statusMessage = StudyModeState.quitInFlightMessage
+            state.statusIsError = false
+        } else if key == .character("?") {
+            state.showsHelp.toggle()
+        }
         return
     }
     if key == .interrupt {

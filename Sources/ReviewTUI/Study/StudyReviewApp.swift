@@ -109,11 +109,13 @@ public struct StudyReviewApp {
         let driver = CursesDriver(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
         defer {
             driver.stop()
-            worker.finish()
+            // Quit without waiting: the call in flight is left to the server (the process
+            // exits, its transaction rolls back unless committed) and the lease lapses.
+            if !state.abandonsCommand { worker.finish() }
         }
         let mode: GraphicsMode = graphics == "ascii" ? .ascii : driver.graphics
         var dirty = true
-        while !state.wantsQuit || commandSent {
+        while (!state.wantsQuit || commandSent) && !state.abandonsCommand {
             if let command = state.command, !commandSent {
                 worker.perform(command)
                 commandSent = true
@@ -136,7 +138,7 @@ public struct StudyReviewApp {
                 case let .event(event):
                     commandSent = false
                     state = reduceStudy(state, event)
-                    while state.command == nil, !heldKeys.isEmpty {
+                    while state.command == nil, !state.wantsQuit, !heldKeys.isEmpty {
                         state = reduceStudy(state, .key(heldKeys.removeFirst()))
                     }
                 case let .images(caseID, images, failure):
@@ -161,7 +163,7 @@ public struct StudyReviewApp {
                 dirty = true
             }
             if let key {
-                if state.command != nil, !StudyModeState.isAnsweredInFlight(key) {
+                if state.command != nil, !StudyModeState.isAnsweredInFlight(key, keysHeld: heldKeys.count) {
                     heldKeys.append(key)
                 } else {
                     state = reduceStudy(state, .key(key))
