@@ -42,7 +42,7 @@ public final class PostgresStudyStore: CoordinatorStudyStore, @unchecked Sendabl
             case .reader: try PostgresSchema.checkVersion(connection)
             }
         } catch {
-            throw PostgresStoreErrors.map(error, server: described, action: "open the study server as its coordinator (study create, readers, presentations, status, export, report)")
+            throw PostgresStoreErrors.map(error, server: described, action: "run study create, readers, presentations, status, export or report")
         }
     }
 
