@@ -59,3 +59,47 @@ final class PostgresReconnectTests: XCTestCase {
         XCTAssertEqual(try server.store.history(presentationId: stored.presentationId).count, 1)
     }
 }
+
+/// A reader's statement stuck behind someone else's lock fails after the reader's
+/// statement timeout with "try again", and the retry stores it once the lock is gone.
+final class PostgresReaderStatementTimeoutTests: XCTestCase {
+    func testASubmitBehindALockFailsWithinTheStatementTimeoutThenSucceeds() throws {
+        guard let server = try PostgresTestDatabase.make() else {
+            throw XCTSkip("USREVIEW_TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres")
+        }
+        defer { server.drop() }
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let definition = StudyDefinition(name: "pilot", datasetPath: "/data", models: [ModelSpec(name: "net", weights: "/m.st")],
+                                         mode: .blinded, seed: 7, questions: QuestionDefinition.defaults)
+        let cases = [Case(id: "0001", organ: .thyroid, devices: DeviceTable.paperTable1[.thyroid],
+                          lowPath: URL(fileURLWithPath: "/data/low.png"), highPath: URL(fileURLWithPath: "/data/high.png"),
+                          split: .test)]
+        try server.store.createStudy(definition, cases: cases, calibration: [], renderer: SyntheticPanelRenderer(models: ["net"]),
+                                     now: start, progress: { _, _ in })
+        let url = try XCTUnwrap(server.store.enrol(readers: ["alice"], inStudy: "pilot", now: start).first?.connection)
+        let byDefault = try PostgresStudyStore(url: url, as: .reader)
+        XCTAssertEqual(try byDefault.connection.execute("SHOW statement_timeout").rows, [["30s"]], "a reader's default")
+        try byDefault.close()
+        let coordinator = try PostgresStudyStore(url: server.url, as: .coordinator)
+        XCTAssertEqual(try coordinator.connection.execute("SHOW statement_timeout").rows, [["0"]], "the coordinator has none")
+        try coordinator.close()
+
+        let alice = try PostgresStudyStore(url: url, as: .reader, timeouts: PostgresTimeouts(statementMilliseconds: 1_000))
+        defer { try? alice.close() }
+        let state = try alice.openReading(reader: "alice", in: alice.readingStudy(named: "pilot"))
+        let set = AnswerSet(readerId: try XCTUnwrap(state.reader.id), presentationId: try XCTUnwrap(state.presentations[0].id),
+                            answers: [PendingAnswer(questionKey: "comment", panelLabel: "", value: "x")],
+                            startedAt: start, submittedAt: start, durationMs: 1, movesCursorTo: 0)
+        let locker = try PostgresConnection(uri: server.url)
+        defer { locker.close() }
+        try locker.execute("BEGIN")
+        try locker.execute("LOCK TABLE usreview.submission IN ACCESS EXCLUSIVE MODE")
+        let started = Date()
+        XCTAssertThrowsError(try alice.submit(set)) { error in
+            XCTAssertTrue("\(error)".contains("57014") && "\(error)".contains("try again"), "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        try locker.execute("ROLLBACK")
+        XCTAssertEqual(try alice.submit(set).revision, 1)
+    }
+}

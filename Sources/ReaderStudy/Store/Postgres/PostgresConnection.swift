@@ -12,14 +12,18 @@ public struct PostgresTimeouts: Sendable, Equatable {
     public var keepaliveCount: Int
     /// libpq's `tcp_user_timeout`: how long sent data may stay unacknowledged.
     public var tcpUserTimeoutMilliseconds: Int
+    /// The server's `statement_timeout` for this session, nil for the server's own: a
+    /// statement stuck behind a lock then fails instead of waiting on forever.
+    public var statementMilliseconds: Int?
 
     public init(connectSeconds: Int = 10, keepaliveIdleSeconds: Int = 30, keepaliveIntervalSeconds: Int = 10,
-                keepaliveCount: Int = 3, tcpUserTimeoutMilliseconds: Int = 30_000) {
+                keepaliveCount: Int = 3, tcpUserTimeoutMilliseconds: Int = 30_000, statementMilliseconds: Int? = nil) {
         self.connectSeconds = connectSeconds
         self.keepaliveIdleSeconds = keepaliveIdleSeconds
         self.keepaliveIntervalSeconds = keepaliveIntervalSeconds
         self.keepaliveCount = keepaliveCount
         self.tcpUserTimeoutMilliseconds = tcpUserTimeoutMilliseconds
+        self.statementMilliseconds = statementMilliseconds
     }
 
     /// libpq keywords, placed before the URI so that what the URI (or the service file)
@@ -34,6 +38,10 @@ public struct PostgresTimeouts: Sendable, Equatable {
             ("keepalives_count", String(keepaliveCount)),
             ("tcp_user_timeout", String(tcpUserTimeoutMilliseconds)),
         ]
+        // `options` from PGOPTIONS (or the URI) wins: it would replace ours whole.
+        if let statementMilliseconds, environment["PGOPTIONS"] == nil {
+            pairs.append(("options", "-c statement_timeout=\(statementMilliseconds)"))
+        }
         return pairs
     }
 }

@@ -28,7 +28,7 @@ enum PostgresStoreErrors {
                 if let action { return StudyStoreError.coordinatorOnly(action: action, location: server) }
                 return StudyStoreError.readOnly(path: server, reason: "this login may not do that (\(message))")
             case "53100": return StudyStoreError.diskFull(path: server)
-            case "53200", "53300", "57P01", "57P02", "57P03", "08000", "08003", "08006":
+            case "57014", "55P03", "53200", "53300", "57P01", "57P02", "57P03", "08000", "08003", "08006":
                 return StudyStoreError.writeFailed(path: server, reason: "\(message) (SQLSTATE \(state)); try again")
             default:
                 return StudyStoreError.writeFailed(path: server, reason: "\(message) (SQLSTATE \(state))")

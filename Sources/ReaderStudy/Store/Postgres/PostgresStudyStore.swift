@@ -23,6 +23,11 @@ public final class PostgresStudyStore: CoordinatorStudyStore, @unchecked Sendabl
     /// opened again only by the outermost, never in the middle of a transaction.
     private var depth = 0
 
+    /// A reader's statements fail after this long (a table locked by someone else, a
+    /// stalled server): "not saved … try again" on the status bar, never a form stuck on
+    /// "saving…". The coordinator's have none: freezing a study writes for minutes.
+    public static let readerStatementMilliseconds = 30_000
+
     /// Whether `text` names a server rather than a file.
     public static func isServerURI(_ text: String) -> Bool {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
@@ -35,6 +40,10 @@ public final class PostgresStudyStore: CoordinatorStudyStore, @unchecked Sendabl
         let described = (try? PostgresConnection.describe(uri: url)) ?? "the study server"
         location = described
         uri = url
+        var timeouts = timeouts
+        if role == .reader, timeouts.statementMilliseconds == nil {
+            timeouts.statementMilliseconds = Self.readerStatementMilliseconds
+        }
         do {
             connection = try PostgresConnection(uri: url, timeouts: timeouts)
             switch role {
