@@ -185,20 +185,27 @@ extension PostgresStudyStore {
         }
     }
 
-    /// Takes or renews the lease in one statement; the times are the caller's `now`.
+    /// Takes or renews the lease in one statement, on the server's clock: readers at two
+    /// sites whose clocks disagree must still agree on when a lease has run out. `now`
+    /// moves that clock by how far it lies from this machine's (0 in use; tests pass a
+    /// later `now` to let a lease expire).
     public func acquireLease(readerId: Int64, holder: String, duration: TimeInterval, now: Date) throws -> ReadingLease {
         try call { db in
-            let expires = now.addingTimeInterval(duration)
+            let shift = String(now.timeIntervalSinceNow)
             let taken = try db.execute("""
                 INSERT INTO usreview.reader_lease AS l (reader_id, reader_role, holder, acquired_at, expires_at)
-                SELECT r.id, r.role, $2, $3::timestamptz, $4::timestamptz FROM usreview.reader r WHERE r.id = $1
+                SELECT r.id, r.role, $2, now() + make_interval(secs => $3::float8),
+                       now() + make_interval(secs => $3::float8 + $4::float8)
+                FROM usreview.reader r WHERE r.id = $1
                 ON CONFLICT (reader_id) DO UPDATE
                   SET holder = excluded.holder, expires_at = excluded.expires_at,
                       acquired_at = CASE WHEN l.holder = excluded.holder THEN l.acquired_at ELSE excluded.acquired_at END
                   WHERE l.holder = excluded.holder OR l.expires_at <= excluded.acquired_at
-                RETURNING holder
-                """, [String(readerId), holder, PostgresValues.timestamp(now), PostgresValues.timestamp(expires)])
-            if !taken.rows.isEmpty { return ReadingLease(holder: holder, expiresAt: expires) }
+                RETURNING extract(epoch FROM expires_at)::float8
+                """, [String(readerId), holder, shift, String(duration)])
+            if let row = taken.rows.first {
+                return ReadingLease(holder: holder, expiresAt: PostgresValues.date(row[0]) ?? now.addingTimeInterval(duration))
+            }
             guard let row = try db.execute("""
                 SELECT l.holder, extract(epoch FROM l.expires_at)::float8, r.name, s.name
                 FROM usreview.reader_lease l JOIN usreview.reader r ON r.id = l.reader_id JOIN usreview.study s ON s.id = r.study_id
@@ -207,7 +214,7 @@ extension PostgresStudyStore {
                 throw StudyStoreError.readerNotFound(reader: "#\(readerId)", study: "")
             }
             throw StudyStoreError.readerBusy(reader: row[2] ?? "", study: row[3] ?? "", holder: row[0] ?? "",
-                                             until: PostgresValues.date(row[1]) ?? expires)
+                                             until: PostgresValues.date(row[1]) ?? now.addingTimeInterval(duration))
         }
     }
 
