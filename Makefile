@@ -43,6 +43,7 @@ test: test-system-packages lpips-weights
 	scripts/test-study-files .build/debug/usreview
 	scripts/check-xterm-sixel .build/debug/usreview
 	scripts/check-xterm-viewer .build/debug/usreview
+	scripts/check-xterm-study .build/debug/usreview
 	scripts/test-real-terminals .build/debug/usreview
 	scripts/test-training .build/debug/usreview
 

@@ -78,8 +78,6 @@ public struct ReviewApp {
 
         // The terminal is asked before curses takes it over.
         let viewerGraphics = ViewerGraphics.choose(graphics)
-        let through = viewerGraphics.passthrough == .tmux ? " through tmux" : ""
-        log?.info("graphics: \(graphics) → \(viewerGraphics.isPixel ? "\(viewerGraphics.mode.rawValue)\(through), cell \(viewerGraphics.cell.width)×\(viewerGraphics.cell.height)" : "blocks")")
         if let advice = viewerGraphics.advice { state.statusMessage = advice }
         let driver = CursesDriver(noColor: noColor, theme: theme)
         defer { driver.stop() }
@@ -89,9 +87,10 @@ public struct ReviewApp {
         if models.names.count > 1 { context.modelNames = models.names }
         context.viewerGraphics = viewerGraphics
         context.logPath = log?.url.path
-        let pictures = viewerGraphics.makePanels(output: STDOUT_FILENO)
+        let pictures = PixelScreen(graphics: viewerGraphics)
+        log?.info("graphics: \(graphics) → \(pictures.summary)")
         // Declared after the driver's: runs first, while the terminal is still ours.
-        defer { pictures?.clear() }
+        defer { pictures.clear() }
         var dirty = true
         while !state.wantsQuit {
             // The open case first, then a prefetch of the next (AppState+Prefetch.swift).
@@ -109,17 +108,12 @@ public struct ReviewApp {
             if let open = state.selectedCase, state.screen == .viewer { _ = cache.get(open.id) }
             if dirty {
                 let frame = Views.draw(state, results: { cache.peek($0) }, context: context, size: driver.size)
-                if let pictures, pictures.prepare(for: frame, overlay: state.showsHelp, size: driver.size) {
-                    driver.invalidate()
-                    pictures.forget()
-                }
-                driver.show(frame)
-                pictures?.draw(frame, overlay: state.showsHelp, size: driver.size)
+                pictures.show(frame, overlay: state.showsHelp, on: driver)
                 dirty = false
             }
             let (key, resized) = driver.readKey()
             if resized {
-                if viewerGraphics.passthrough == .tmux, let pane = TmuxPane.current() { pictures?.move(to: pane) }
+                pictures.resized()
                 driver.invalidate()
                 dirty = true
             }

@@ -142,10 +142,8 @@ public enum Views {
         case .differenceLow: ("|LOW−HIGH|", absoluteDifference(result?.low, result?.high))
         }
         let pixel = context.viewerGraphics.isPixel  // pixels need no curses colours
-        let blitter: any Blitter = context.viewerGraphics.mode == .kitty ? KittyBlitter()
-            : pixel ? SixelBlitter(registers: context.viewerGraphics.registers)
-            : context.graphics == .ascii ? AsciiBlitter() as any Blitter : HalfBlockBlitter()
-        let cell: CellPixelSize = pixel ? context.viewerGraphics.cell : .typical
+        let blitter = context.viewerGraphics.blitter(cells: context.graphics)
+        let cell = context.viewerGraphics.layoutCell
         var labels = ["LOW", middleLabel, "HIGH"]
         var sublabels = [item.devices.low, shownModel ?? "", item.devices.high]
         var images = [low, middleImage, result?.high]

@@ -7,9 +7,10 @@ import TerminalGraphics
 /// name and no metrics anywhere), the rating panel under them, progress in the status bar.
 public enum StudyViews {
     /// The whole screen. `image` gives what is ready of a panel's picture; `graphics`
-    /// is the driver's mode.
+    /// is the driver's mode; `pixels` the kitty or sixel graphics the panels are drawn
+    /// with (as pictures in `ScreenBuffer.images`, their cells left blank), or blocks.
     public static func draw(_ state: StudyModeState, image: (ShownPanel) -> GrayImage?, graphics: GraphicsMode,
-                            size: TerminalSize) -> ScreenBuffer {
+                            pixels: ViewerGraphics = .blocks, size: TerminalSize) -> ScreenBuffer {
         var screen = ScreenBuffer(columns: size.columns, rows: size.rows)
         guard size.columns >= Views.minimumSize.columns, size.rows >= Views.minimumSize.rows else {
             screen.text("Terminal too small: usreview needs \(Views.minimumSize.columns)×\(Views.minimumSize.rows),",
@@ -25,7 +26,8 @@ public enum StudyViews {
             screen.text(" study \(state.studyName) · case \(current.caseID) · \(current.organ.rawValue) · \(devices)\(revising)",
                         column: 0, row: 0, role: .heading)
             let formRows = formHeight(state, screen.rows)
-            drawPanels(state, current, image: image, graphics: graphics, bottom: screen.rows - 2 - formRows, &screen)
+            drawPanels(state, current, image: image, graphics: graphics, pixels: pixels,
+                       bottom: screen.rows - 2 - formRows, &screen)
             drawForm(state, current, top: screen.rows - 2 - formRows, rows: formRows, &screen)
         } else {
             screen.text(" study \(state.studyName) · reader \(state.reader)", column: 0, row: 0, role: .heading)
@@ -43,26 +45,46 @@ public enum StudyViews {
         min(state.slots.count + 2, max(4, (rows - 4) / 2))
     }
 
+    /// Largest whole zoom tried for pixel panels (more would not fit any terminal).
+    static let largestPixelZoom = 16
+
+    /// The panels' layout in the area above the rating panel. In a pixel mode the frozen
+    /// pixels are shown at the largest whole zoom that fits — each image pixel a k×k
+    /// block of screen pixels, so the reader sees them exactly (and marks drawn over them
+    /// land on image pixels) — and fitted only when even 1:1 does not fit.
+    static func panelLayout(_ current: StudyCaseView, imageSize: PixelSize, graphics: GraphicsMode,
+                            pixels: ViewerGraphics, area: TerminalSize) -> TriptychLayout {
+        let blitter = pixels.blitter(cells: graphics)
+        // The reference is LOW; a candidate's sublabel would tell what it shows.
+        let sublabels = current.panels.map { panel in panel.isReference ? current.devices.low : "" }
+        return TriptychLayout(imageSizes: current.panels.map { _ in imageSize },
+                              labels: current.panels.map(\.label), sublabels: sublabels,
+                              terminalSize: area, cell: pixels.layoutCell, mode: pixels.isPixel ? pixels.mode : graphics,
+                              pixelsPerCell: blitter.pixelsPerCell(pixels.layoutCell),
+                              maxSixelGeometry: pixels.maxSixelGeometry,
+                              zoom: pixels.isPixel ? largestPixelZoom : nil)
+    }
+
     static func drawPanels(_ state: StudyModeState, _ current: StudyCaseView, image: (ShownPanel) -> GrayImage?,
-                           graphics: GraphicsMode, bottom: Int, _ screen: inout ScreenBuffer) {
+                           graphics: GraphicsMode, pixels: ViewerGraphics, bottom: Int, _ screen: inout ScreenBuffer) {
         let top = 1
         let area = TerminalSize(columns: screen.columns, rows: max(4, bottom - top + 1))
         let images = current.panels.map(image)
         let reference = images.compactMap { $0 }.first
         let size = PixelSize(width: reference?.width ?? 256, height: reference?.height ?? 256)
-        let blitter: any Blitter = graphics == .ascii ? AsciiBlitter() : HalfBlockBlitter()
-        // The reference is LOW; a candidate's sublabel would tell what it shows.
-        let sublabels = current.panels.map { panel in panel.isReference ? current.devices.low : "" }
-        let layout = TriptychLayout(imageSizes: current.panels.map { _ in size },
-                                    labels: current.panels.map(\.label), sublabels: sublabels,
-                                    terminalSize: area, cell: .typical, mode: graphics,
-                                    pixelsPerCell: blitter.pixelsPerCell(.typical))
+        let blitter = pixels.blitter(cells: graphics)
+        let layout = panelLayout(current, imageSize: size, graphics: graphics, pixels: pixels, area: area)
         for panel in layout.panels {
             screen.text(panel.label, column: panel.labelColumn, row: top + panel.labelRow, role: .label)
             screen.text(panel.sublabel, column: panel.sublabelColumn, row: top + panel.sublabelRow, role: .dim,
                         width: panel.image.columns)
             let rect = panel.image
-            if let picture = images[panel.index], !panel.fit.isEmpty {
+            if let picture = images[panel.index], !panel.fit.isEmpty, pixels.isPixel {
+                // Sent by `PixelScreen` after curses has drawn the text; the cells stay blank.
+                screen.images.append(PanelImage(column: rect.column, row: top + rect.row, columns: panel.fit.columns,
+                                                rows: panel.fit.rows,
+                                                picture: Scaling.prepare(picture, for: panel.fit, mode: pixels.mode)))
+            } else if let picture = images[panel.index], !panel.fit.isEmpty {
                 Views.drawImage(picture, fit: panel.fit, gain: 1, blitter: blitter, plain: graphics == .ascii,
                                 column: rect.column, row: top + rect.row, into: &screen)
             } else {

@@ -79,9 +79,9 @@ public struct StudyReviewApp {
     public static let leaseRenewal: TimeInterval = 30
 
     public let session: ReadingSession
-    /// `--graphics`: "ascii" draws with characters only; the other modes draw with half
-    /// blocks where the terminal has 256 colours or more (as the review app does when it
-    /// does not draw sixel).
+    /// `--graphics`, as the review app takes it: "auto" draws kitty graphics or sixel
+    /// where the terminal answers that it can (through tmux too), else half blocks where
+    /// it has 256 colours; "kitty" and "sixel" ask for those; "ascii" draws characters.
     public let graphics: String
 
     public init(session: ReadingSession, graphics: String = "auto") {
@@ -106,6 +106,9 @@ public struct StudyReviewApp {
         var heldKeys: [Key] = []
         var lastRenewal = Date()
         let environment = ProcessInfo.processInfo.environment
+        // The terminal is asked before curses takes it over.
+        let pixels = ViewerGraphics.choose(graphics)
+        if state.statusMessage == nil, let advice = pixels.advice { state.statusMessage = advice }
         let driver = CursesDriver(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
         defer {
             driver.stop()
@@ -113,6 +116,9 @@ public struct StudyReviewApp {
             // exits, its transaction rolls back unless committed) and the lease lapses.
             if !state.abandonsCommand { worker.finish() }
         }
+        let pictures = PixelScreen(graphics: pixels)
+        // Declared after the driver's: runs first, while the terminal is still ours.
+        defer { pictures.clear() }
         let mode: GraphicsMode = graphics == "ascii" ? .ascii : driver.graphics
         var dirty = true
         while (!state.wantsQuit || commandSent) && !state.abandonsCommand {
@@ -153,12 +159,13 @@ public struct StudyReviewApp {
             }
             if dirty {
                 let frame = StudyViews.draw(state, image: { panel in cache.peek(panel.imageId) }, graphics: mode,
-                                            size: driver.size)
-                driver.show(frame)
+                                            pixels: pixels, size: driver.size)
+                pictures.show(frame, overlay: state.showsHelp, on: driver)
                 dirty = false
             }
             let (key, resized) = driver.readKey()
             if resized {
+                pictures.resized()
                 driver.invalidate()
                 dirty = true
             }

@@ -73,6 +73,20 @@ public struct ViewerGraphics: Equatable, Sendable {
                               passthrough: capabilities.passthrough, pane: capabilities.tmux)
     }
 
+    /// The blitter for panels in this mode; `cells` is curses' mode, used when this
+    /// one draws no pixels (ascii draws characters, the rest half blocks).
+    func blitter(cells: GraphicsMode) -> any Blitter {
+        switch mode {
+        case .kitty: return KittyBlitter()
+        case .sixel: return SixelBlitter(registers: registers)
+        default: return cells == .ascii ? AsciiBlitter() : HalfBlockBlitter()
+        }
+    }
+
+    /// Screen pixels per cell for the layout: the terminal's in a pixel mode; cells
+    /// draw blitter pixels, for which the typical cell is the model.
+    var layoutCell: CellPixelSize { isPixel ? cell : .typical }
+
     /// The panels that draw this mode's pictures; nil for cells.
     func makePanels(output: Int32) -> (any PixelPanels)? {
         switch mode {

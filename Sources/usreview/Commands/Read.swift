@@ -32,17 +32,14 @@ struct Read: ParsableCommand {
     @Option(help: "The reader's name, as the coordinator enrolled it.")
     var reader: String
 
-    @Option(help: "Images in the panels: auto, blocks, quadrants, sextants (half blocks where the terminal has 256 colours) or ascii. Kitty graphics and sixel are not drawn in study mode yet.")
+    @Option(help: "Images in the panels, as review draws them: auto (kitty graphics or sixel where the terminal says so, through tmux too, else blocks), kitty, sixel, blocks, quadrants, sextants or ascii. Kitty and sixel show the frozen pixels exactly, at the largest whole zoom that fits.")
     var graphics: String = "auto"
 
     @OptionGroup var database: StudyDatabaseOptions
 
     func validate() throws {
-        if graphics == "sixel" || graphics == "kitty" {
-            throw ValidationError("--graphics \(graphics): study mode draws its panels with character cells; use auto, blocks, quadrants, sextants or ascii (usreview review draws kitty graphics and sixel).")
-        }
         if !graphicsModeNames.contains(graphics) {
-            throw ValidationError("--graphics '\(graphics)' is not one of \(graphicsModeNames.filter { $0 != "sixel" && $0 != "kitty" }.joined(separator: ", "))")
+            throw ValidationError("--graphics '\(graphics)' is not one of \(graphicsModeNames.joined(separator: ", "))")
         }
     }
 
