@@ -29,13 +29,7 @@ final class PostgresReconnectTests: XCTestCase {
     }
 
     func testASubmitAfterTheConnectionWasLostFailsOnceThenSucceedsOnRetry() throws {
-        let definition = StudyDefinition(name: "pilot", datasetPath: "/data", models: [ModelSpec(name: "net", weights: "/m.st")],
-                                         mode: .blinded, seed: 7, questions: QuestionDefinition.defaults)
-        let cases = [Case(id: "0001", organ: .thyroid, devices: DeviceTable.paperTable1[.thyroid],
-                          lowPath: URL(fileURLWithPath: "/data/low.png"), highPath: URL(fileURLWithPath: "/data/high.png"),
-                          split: .test)]
-        try server.store.createStudy(definition, cases: cases, calibration: [], renderer: SyntheticPanelRenderer(models: ["net"]),
-                                     now: start, progress: { _, _ in })
+        try server.createOneCaseStudy("pilot", now: start)
         let enrolment = try XCTUnwrap(server.store.enrol(readers: ["alice"], inStudy: "pilot", now: start).first)
         let alice = try PostgresStudyStore(url: XCTUnwrap(enrolment.connection), as: .reader)
         defer { try? alice.close() }
@@ -69,13 +63,7 @@ final class PostgresReaderStatementTimeoutTests: XCTestCase {
         }
         defer { server.drop() }
         let start = Date(timeIntervalSince1970: 1_800_000_000)
-        let definition = StudyDefinition(name: "pilot", datasetPath: "/data", models: [ModelSpec(name: "net", weights: "/m.st")],
-                                         mode: .blinded, seed: 7, questions: QuestionDefinition.defaults)
-        let cases = [Case(id: "0001", organ: .thyroid, devices: DeviceTable.paperTable1[.thyroid],
-                          lowPath: URL(fileURLWithPath: "/data/low.png"), highPath: URL(fileURLWithPath: "/data/high.png"),
-                          split: .test)]
-        try server.store.createStudy(definition, cases: cases, calibration: [], renderer: SyntheticPanelRenderer(models: ["net"]),
-                                     now: start, progress: { _, _ in })
+        try server.createOneCaseStudy("pilot", now: start)
         let url = try XCTUnwrap(server.store.enrol(readers: ["alice"], inStudy: "pilot", now: start).first?.connection)
         let byDefault = try PostgresStudyStore(url: url, as: .reader)
         XCTAssertEqual(try byDefault.connection.execute("SHOW statement_timeout").rows, [["30s"]], "a reader's default")

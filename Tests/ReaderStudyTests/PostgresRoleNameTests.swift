@@ -21,13 +21,7 @@ final class PostgresRoleNameTests: XCTestCase {
     }
 
     func create(_ name: String) throws {
-        let definition = StudyDefinition(name: name, datasetPath: "/data", models: [ModelSpec(name: "net", weights: "/m.st")],
-                                         mode: .blinded, seed: 7, questions: QuestionDefinition.defaults)
-        let cases = [Case(id: "0001", organ: .thyroid, devices: DeviceTable.paperTable1[.thyroid],
-                          lowPath: URL(fileURLWithPath: "/data/low.png"), highPath: URL(fileURLWithPath: "/data/high.png"),
-                          split: .test)]
-        try server.store.createStudy(definition, cases: cases, calibration: [], renderer: SyntheticPanelRenderer(models: ["net"]),
-                                     now: start, progress: { _, _ in })
+        try server.createOneCaseStudy(name, now: start)
     }
 
     func testARoleAnotherStudyTookIsRefusedWithWhatFreesItAndNothingIsEnrolled() throws {

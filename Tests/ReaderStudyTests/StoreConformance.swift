@@ -26,6 +26,17 @@ enum StoreFactories {
 /// coordinator role with CREATEROLE and nothing more; dropped afterwards with every
 /// reader role the test made. nil when no cluster runs (outside CI).
 final class PostgresTestDatabase {
+    /// A blinded study of one synthetic case and one model, frozen by `SyntheticPanelRenderer`.
+    func createOneCaseStudy(_ name: String, now: Date) throws {
+        let definition = StudyDefinition(name: name, datasetPath: "/data", models: [ModelSpec(name: "net", weights: "/m.st")],
+                                         mode: .blinded, seed: 7, questions: QuestionDefinition.defaults)
+        let cases = [Case(id: "0001", organ: .thyroid, devices: DeviceTable.paperTable1[.thyroid],
+                          lowPath: URL(fileURLWithPath: "/data/low.png"), highPath: URL(fileURLWithPath: "/data/high.png"),
+                          split: .test)]
+        try store.createStudy(definition, cases: cases, calibration: [], renderer: SyntheticPanelRenderer(models: ["net"]),
+                              now: now, progress: { _, _ in })
+    }
+
     let superuser: PostgresConnection
     let database: String
     let coordinatorRole: String
