@@ -221,6 +221,13 @@ public final class ReadingSession {
 
     // MARK: - Moving through the list
 
+    /// The panels of the case a submit of the one on screen leads to (the next unanswered
+    /// case after it), for fetching its images ahead of time; nil when there is none.
+    public var upcomingPanels: [ShownPanel]? {
+        guard let current, let position = nextPosition(after: current.position), position != current.position else { return nil }
+        return state.panels[state.presentations[position].id!]
+    }
+
     /// The first unanswered case after the resume point, else the first unanswered one
     /// (skipped cases come back), else nil.
     private func nextPosition(after cursor: Int? = nil) -> Int? {

@@ -98,6 +98,16 @@ private func nextReplies(_ worker: StudySessionWorker) -> [StudySessionWorker.Re
         #expect(failure == nil)
         #expect(Set(images.keys) == Set(first.panels.map(\.imageId)))
         #expect(images.values.allSatisfy { $0.width == 16 && $0.height == 16 }, "the synthetic renderer's 16×16 panels")
+        // Then, ahead of time, the images of the case a submit of the one now on screen leads to.
+        rest = Array(rest.dropFirst())
+        if rest.isEmpty { rest = nextReplies(worker) }
+        guard case let .prefetched(ahead)? = rest.first else {
+            Issue.record("expected the next case's images fetched ahead, got \(rest)")
+            return
+        }
+        let upcoming = try #require(session.upcomingPanels)
+        #expect(Set(ahead.keys) == Set(upcoming.map(\.imageId)).subtracting(images.keys))
+        #expect(!ahead.isEmpty)
         worker.finish()
         // The lease was given back: a second session opens at once.
         let again = try ReadingSession(store: sqlite, study: "pilot", reader: "alice", leaseHolder: "elsewhere")

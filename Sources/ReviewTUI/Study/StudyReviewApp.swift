@@ -133,8 +133,8 @@ public struct StudyReviewApp {
                 lastRenewal = Date()
                 worker.renewLease()
             }
-            if let current = state.current, imagesRequested != current.caseID,
-               current.panels.contains(where: { cache.peek($0.imageId) == nil }), !Self.hasFailed(state, current.caseID) {
+            // Once per case shown: its missing images, then the next case's ahead of time.
+            if let current = state.current, imagesRequested != current.caseID, !Self.hasFailed(state, current.caseID) {
                 imagesRequested = current.caseID
                 worker.loadImages(caseID: current.caseID, panels: current.panels,
                                   cached: Set(current.panels.map(\.imageId).filter { cache.peek($0) != nil }))
@@ -149,8 +149,9 @@ public struct StudyReviewApp {
                     }
                 case let .images(caseID, images, failure):
                     for (id, image) in images { _ = cache.set(id, image) }
-                    if imagesRequested == caseID { imagesRequested = nil }
                     state = reduceStudy(state, .work(failure.map { .failed(caseID: caseID, message: $0) } ?? .finished(caseID: caseID)))
+                case let .prefetched(images):
+                    for (id, image) in images { _ = cache.set(id, image) }
                 case let .leaseFailed(message):
                     state.statusMessage = message
                     state.statusIsError = true

@@ -14,6 +14,8 @@ public final class StudySessionWorker: @unchecked Sendable {
         case event(StudyEvent)
         /// A case's panel images, decoded, by image ID; the first failure, if any.
         case images(caseID: String, [String: GrayImage], failure: String?)
+        /// Images of the next case, fetched ahead; a failure shows when that case is shown.
+        case prefetched([String: GrayImage])
         /// Renewing the lease failed (another session took it over, the server is gone).
         case leaseFailed(String)
     }
@@ -43,21 +45,32 @@ public final class StudySessionWorker: @unchecked Sendable {
         }
     }
 
-    /// Fetches and decodes the panels' images that are not in `cached`.
+    /// Fetches and decodes the panels' images that are not in `cached`; then, quietly, the
+    /// images of the case a submit leads to, so the next case shows without a round trip to
+    /// the server (a reader rating over a slow link waits once per study, not per case).
     public func loadImages(caseID: String, panels: [ShownPanel], cached: Set<String>) {
         queue.async { [self] in
-            var images: [String: GrayImage] = [:]
-            var failure: String?
-            for panel in panels where !cached.contains(panel.imageId) && images[panel.imageId] == nil {
-                do {
-                    let stored = try session.store.panelImage(id: panel.imageId)
-                    images[panel.imageId] = try PNGCodec.decode(stored.png, what: "panel \(panel.label)")
-                } catch {
-                    failure = failure ?? "panel \(panel.label): \(error)"
-                }
-            }
+            let (images, failure) = fetch(panels, skipping: cached)
             post(.images(caseID: caseID, images, failure: failure))
+            if let upcoming = session.upcomingPanels {
+                let (ahead, _) = fetch(upcoming, skipping: cached.union(images.keys))
+                if !ahead.isEmpty { post(.prefetched(ahead)) }
+            }
         }
+    }
+
+    private func fetch(_ panels: [ShownPanel], skipping cached: Set<String>) -> ([String: GrayImage], String?) {
+        var images: [String: GrayImage] = [:]
+        var failure: String?
+        for panel in panels where !cached.contains(panel.imageId) && images[panel.imageId] == nil {
+            do {
+                let stored = try session.store.panelImage(id: panel.imageId)
+                images[panel.imageId] = try PNGCodec.decode(stored.png, what: "panel \(panel.label)")
+            } catch {
+                failure = failure ?? "panel \(panel.label): \(error)"
+            }
+        }
+        return (images, failure)
     }
 
     public func renewLease() {
