@@ -31,7 +31,29 @@ struct StudyBenchCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "A scratch PostgreSQL database (postgresql://COORDINATOR@HOST/DB, a login with CREATEROLE that owns it): time --submits submits through a reader's own login there, beside the same submits into a SQLite file. It leaves a study and one reader role (usreview_benchXXXX_bench) behind.",
+        valueName: "uri"))
+    var server: String?
+
+    func validate() throws {
+        if let server, !PostgresStudyStore.isServerURI(server) {
+            throw ValidationError("--db takes a postgres:// or postgresql:// URI here (the SQLite store is measured without it).")
+        }
+    }
+
     func run() throws {
+        if let server {
+            let remote = try PostgresSubmitBenchmark(submits: submits).run(coordinatorURL: server)
+            let local = try StudyBenchmark(readers: 1, answerSetsPerReader: 1, submits: submits, opens: 1, reports: 1)
+                .run(in: folder.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory)
+            printText(String(format: "submit one answer set on %@ (reader's login): median %.2f ms, p95 %.2f ms, max %.2f ms over %d",
+                             remote.server, remote.medianMs, remote.p95Ms, remote.maxMs, remote.submits))
+            printText(String(format: "submit one answer set into a SQLite file (fsync commit): median %.2f ms, p95 %.2f ms over %d",
+                             local.submitMedianMs, local.submitP95Ms, local.submits))
+            printText(String(format: "server / file: %.1f× (median)", remote.medianMs / max(local.submitMedianMs, 0.001)))
+            return
+        }
         let benchmark = StudyBenchmark(readers: readers, answerSetsPerReader: answerSets, submits: submits,
                                        opens: opens, reports: reports)
         let folderURL = folder.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
