@@ -34,6 +34,22 @@ final class PostgresStoreOpeningTests: XCTestCase {
                                                server: server) as? StudyStoreError, .readerNeedsUpgrade(path: server))
     }
 
+    func testADatabaseNameTooLongForItsReaderGroupIsRefusedBeforeAnythingIsMade() throws {
+        guard let database = try PostgresTestDatabase.make() else { throw XCTSkip("no test cluster") }
+        defer { database.drop() }
+        // 57 bytes: "_reader" would make 64, one more than PostgreSQL keeps.
+        let long = "usreview_long_" + String(repeating: "x", count: 43)
+        XCTAssertEqual(long.utf8.count, 57)
+        try database.superuser.execute("CREATE DATABASE \(long) OWNER \(database.coordinatorRole)")
+        defer { _ = try? database.superuser.execute("DROP DATABASE IF EXISTS \(long) WITH (FORCE)") }
+        let url = database.url.replacingOccurrences(of: "/\(database.database)", with: "/\(long)")
+        XCTAssertThrowsError(try PostgresStudyStore(url: url, as: .coordinator)) { error in
+            XCTAssertTrue("\(error)".contains("at most 56 bytes"), "\(error)")
+        }
+        let made = try database.superuser.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 'usreview_long_%'").rows
+        XCTAssertEqual(made.count, 0, "no truncated group role was made")
+    }
+
     func testOnlyTheCoordinatorMigratesAndAReaderRefusesAnOlderSchema() throws {
         guard let database = try PostgresTestDatabase.make() else { throw XCTSkip("no test cluster") }
         defer { database.drop() }

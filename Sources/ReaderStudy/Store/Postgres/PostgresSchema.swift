@@ -194,6 +194,11 @@ public enum PostgresSchema {
                   name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
                 """)
             let group = readerGroup(database: database)
+            // PostgreSQL would cut a longer name to 63 bytes, and two databases whose names
+            // agree that far would share one group: one's readers could connect to the other.
+            guard group.utf8.count <= 63 else {
+                throw PostgresSchemaError.databaseNameTooLong(server: db.server, database: database)
+            }
             try db.execute("""
                 DO $$BEGIN
                   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = \(quoteLiteral(group))) THEN
@@ -245,6 +250,8 @@ public enum PostgresSchemaError: Error, Equatable, Sendable, CustomStringConvert
     case noSchema(server: String)
     case newerSchema(server: String, unknown: [String])
     case olderSchema(server: String, missing: [String])
+    /// The readers' group role (`DATABASE_reader`) would not fit PostgreSQL's 63 bytes.
+    case databaseNameTooLong(server: String, database: String)
 
     public var description: String {
         switch self {
@@ -254,6 +261,8 @@ public enum PostgresSchemaError: Error, Equatable, Sendable, CustomStringConvert
             return "The study server \(server) was set up by a newer usreview (unknown changes: \(unknown.joined(separator: ", "))). Upgrade usreview on this machine."
         case let .olderSchema(server, missing):
             return "The study server \(server) runs an older schema (missing: \(missing.joined(separator: ", "))). Ask the study coordinator to upgrade it with usreview study status."
+        case let .databaseNameTooLong(server, database):
+            return "The study database \(database) on \(server) has a name of \(database.utf8.count) bytes; its readers' group role (\(database)_reader) must fit PostgreSQL's 63, so use a database name of at most 56 bytes (ALTER DATABASE … RENAME TO …)."
         }
     }
 }

@@ -13,7 +13,7 @@ enum PostgresStoreErrors {
             switch error {
             case let .newerSchema(server, unknown): return StudyStoreError.newerSchema(path: server, unknown: unknown)
             case let .olderSchema(server, _): return StudyStoreError.readerNeedsUpgrade(path: server)
-            case .noSchema: return StudyStoreError.cannotOpen(path: server, reason: error.description)
+            case .noSchema, .databaseNameTooLong: return StudyStoreError.cannotOpen(path: server, reason: error.description)
             }
         case is PostgresReaderRoleError:
             // Its own words: "try again" (writeFailed's advice) cannot help a name.
