@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import UntrustedText
 
 /// What an import stored.
@@ -50,7 +49,7 @@ public enum StudyImportError: Error, Equatable, Sendable, CustomStringConvertibl
 /// showing, revision and submit time) is skipped, so importing a file twice changes
 /// nothing; the same revision with another time is an error.
 public enum StudyImport {
-    public static func importCSV(_ text: String, into store: SQLiteStudyStore, study name: String,
+    public static func importCSV(_ text: String, into store: any CoordinatorStudyStore, study name: String,
                                  source path: String = "(input)") throws -> ImportSummary {
         let records: [CSVRecord]
         do { records = try CSVTable.parse(text) } catch {
@@ -61,23 +60,20 @@ public enum StudyImport {
             throw StudyImportError.badHeader(path: path, expected: header.joined(separator: ","))
         }
         let snapshot = try store.study(named: name)
-        let studyId = snapshot.studyId
         let questions = Dictionary(snapshot.questions.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let casesByID = Dictionary(snapshot.cases.map { ($0.caseId, $0) }, uniquingKeysWith: { a, _ in a })
         let knownModels = Set(snapshot.modelNames + ["low", "high"])
-        let (readers, presentations) = try store.read { db -> ([String: Int64], [Int64: [Presentation]]) in
-            let readers = try Reader.filter(Reader.Columns.studyId == studyId).fetchAll(db)
-            let ids = readers.map { $0.id! }
-            let presentations = try Presentation.filter(ids.contains(Presentation.Columns.readerId)).fetchAll(db)
-            return (Dictionary(readers.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a }),
-                    Dictionary(grouping: presentations, by: \.readerId))
-        }
+        // Every showing of every reader, with what each label shows: the coordinator's
+        // `study presentations`, not the store's tables.
+        let readers = Set(try store.readers(ofStudy: name).map(\.name))
+        let showings = Showing.index(try store.presentations(ofStudy: name, reader: nil))
         let formatter = StudyExport.isoFormatter()
         let plainFormatter = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
         func date(_ text: String) -> Date? { (try? formatter.parse(text)) ?? (try? plainFormatter.parse(text)) }
 
         struct Group {
-            var presentationId: Int64
+            var reader: String
+            var listPosition: Int
             var revision: Int
             var startedAt: Date
             var submittedAt: Date
@@ -88,7 +84,6 @@ public enum StudyImport {
         }
         var groups: [Group] = []
         var groupIndex: [String: Int] = [:]
-        let panelsByPresentation = try store.read { db in try SQLiteStudyStore.keyedPanels(db, studyId: studyId) }
         for (offset, record) in records.dropFirst().enumerated() {
             let rowNumber = offset + 1
             func bad(_ reason: String) -> StudyImportError {
@@ -109,7 +104,7 @@ public enum StudyImport {
             }
             let (study, reader, caseId, label, model, question, value) = (f[0], f[1], f[2], f[7], f[8], f[10], f[11])
             guard study == name else { throw bad("it belongs to study '\(study)', not '\(name)'") }
-            guard let readerId = readers[reader] else { throw bad("unknown reader '\(reader)' (readers must have enrolled in the study)") }
+            guard readers.contains(reader) else { throw bad("unknown reader '\(reader)' (readers must have enrolled in the study)") }
             guard let studyCase = casesByID[caseId] else { throw bad("unknown case '\(caseId)' (not a case of the study)") }
             try expect(3, studyCase.organ.rawValue, "the organ of case \(caseId)")
             try expect(4, studyCase.lowDevice, "the low-quality device of case \(caseId)")
@@ -132,15 +127,14 @@ public enum StudyImport {
             guard let duration = Int64(f[15]), duration >= 0 else { throw bad("duration_ms must be a whole number, not '\(f[15])'") }
             guard let startedAt = date(f[13]) else { throw bad("started_at '\(f[13])' is not an ISO 8601 time") }
             guard let submittedAt = date(f[14]) else { throw bad("submitted_at '\(f[14])' is not an ISO 8601 time") }
-            guard let presentation = presentations[readerId]?.first(where: { $0.studyCaseId == studyCase.id && $0.isRepeat == isRepeat })
-            else {
+            guard let presentation = showings[Showing.Key(reader: reader, caseId: studyCase.caseId, isRepeat: isRepeat)] else {
                 throw bad("reader '\(reader)' was never shown case \(caseId)\(isRepeat ? " a second time" : "")")
             }
             guard isCalibration == presentation.isCalibration else {
                 throw badField("is_calibration", "'\(f[17])' but this showing of case \(caseId) is "
                                + (presentation.isCalibration ? "a calibration case" : "not a calibration case"))
             }
-            let panels = panelsByPresentation[presentation.id!] ?? []
+            let panels = presentation.panels
             let candidates = panels.filter { !$0.isReference }.map(\.label)
             if definition.perCase {
                 guard label.isEmpty else { throw bad("question '\(question)' is about the whole case; panel_label must be empty") }
@@ -168,7 +162,7 @@ public enum StudyImport {
             if f[12] != StudyExport.unblindedValue(value, kind: definition.kind, panels: byLabel) {
                 try expect(12, unblinded, "the unblinded form of '\(value)' in this showing")
             }
-            let key = "\(presentation.id!)|\(revision)"
+            let key = "\(reader)|\(presentation.listPosition)|\(revision)"
             if let index = groupIndex[key] {
                 let group = groups[index]
                 guard group.startedAt == startedAt, group.submittedAt == submittedAt, group.durationMs == duration else {
@@ -180,56 +174,58 @@ public enum StudyImport {
                 groups[index].answers.append(PendingAnswer(questionKey: question, panelLabel: label, value: canonical))
             } else {
                 groupIndex[key] = groups.count
-                groups.append(Group(presentationId: presentation.id!, revision: revision, startedAt: startedAt,
+                groups.append(Group(reader: reader, listPosition: presentation.listPosition, revision: revision, startedAt: startedAt,
                                     submittedAt: submittedAt, durationMs: duration,
                                     answers: [PendingAnswer(questionKey: question, panelLabel: label, value: canonical)],
                                     row: rowNumber, line: record.line))
             }
         }
         do {
-            return try store.pool.write { db in try insert(groups, db) }
-        } catch let error as StudyImportError {
-            throw error
-        } catch {
-            throw store.writeError(error)
+            return try store.importAnswerSets(groups.map { group in
+                ImportedAnswerSet(reader: group.reader, listPosition: group.listPosition, revision: group.revision,
+                                  startedAt: group.startedAt, submittedAt: group.submittedAt, durationMs: group.durationMs,
+                                  answers: group.answers)
+            }, study: name)
+        } catch let conflict as ImportConflict {
+            let group = groups[conflict.index]
+            throw StudyImportError.badRow(path: path, row: group.row, line: group.line, reason: conflict.reason)
         }
-        func insert(_ groups: [Group], _ db: Database) throws -> ImportSummary {
-            var summary = ImportSummary(submissions: 0, answers: 0, alreadyPresent: 0)
-            for group in groups {
-                if let existing = try Submission.filter(Submission.Columns.presentationId == group.presentationId
-                    && Submission.Columns.revision == group.revision).fetchOne(db) {
-                    // The export writes milliseconds and the database holds finer times,
-                    // so a re-imported export matches within a millisecond.
-                    guard abs(existing.submittedAt.timeIntervalSince(group.submittedAt)) < 0.001 else {
-                        throw StudyImportError.badRow(path: path, row: group.row, line: group.line, reason:
-                            "revision \(group.revision) of this showing is already stored with another submit time")
-                    }
-                    summary.alreadyPresent += 1
-                    continue
-                }
-                var submission = Submission(id: nil, presentationId: group.presentationId, revision: group.revision,
-                                            startedAt: group.startedAt, submittedAt: group.submittedAt,
-                                            durationMs: group.durationMs)
-                try submission.insert(db)
-                for pending in group.answers {
-                    var answer = Answer(id: nil, submissionId: submission.id!, questionKey: pending.questionKey,
-                                        panelLabel: pending.panelLabel, value: pending.value)
-                    try answer.insert(db)
-                }
-                summary.submissions += 1
-                summary.answers += group.answers.count
-            }
-            return summary
-    }
     }
 
     /// Reads a file and imports it.
-    public static func importFile(_ url: URL, into store: SQLiteStudyStore, study name: String) throws -> ImportSummary {
+    public static func importFile(_ url: URL, into store: any CoordinatorStudyStore, study name: String) throws -> ImportSummary {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw StudyImportError.unreadable(path: url.path, reason: error.localizedDescription)
         }
         return try importCSV(text, into: store, study: name, source: url.path)
+    }
+}
+
+/// One showing of a case to a reader, from `study presentations`: its place in the
+/// reader's list and what each of its labels shows.
+struct Showing {
+    struct Key: Hashable {
+        var reader: String
+        var caseId: String
+        var isRepeat: Bool
+    }
+
+    /// 0-based.
+    var listPosition: Int
+    var isCalibration: Bool
+    var panels: [Panel]
+
+    static func index(_ rows: [PresentationRow]) -> [Key: Showing] {
+        var showings: [Key: Showing] = [:]
+        for row in rows {
+            let key = Key(reader: row.reader, caseId: row.caseId, isRepeat: row.isRepeat)
+            let source: ImageSource = row.shows == "low" ? .low : row.shows == "high" ? .high : .model(row.shows)
+            showings[key, default: Showing(listPosition: row.listPosition - 1, isCalibration: row.isCalibration, panels: [])]
+                .panels.append(Panel(label: row.panelLabel, source: source, position: row.panelPosition,
+                                     isReference: row.isReference))
+        }
+        return showings
     }
 }
 

@@ -367,6 +367,51 @@ final class StoreConformanceTests: XCTestCase {
         }
     }
 
+    /// Answers exported from one store (a SQLite file here) come back whole through
+    /// `study import` into another store of the same study, on every backend; a second import
+    /// stores nothing, and a revision stored with another time is refused, nothing stored.
+    func testAnExportImportsIntoAnotherStoreOfTheSameStudy() throws {
+        let folder = try temporaryFolder(self)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = try SQLiteStudyStore(url: folder.appendingPathComponent("site.sqlite"))
+        try makeStudy(source)
+        _ = try source.enrol(readers: ["alice", "bob"], inStudy: "pilot", now: start)
+        let reading = try source.readingStudy(named: "pilot")
+        for (index, reader) in ["alice", "bob"].enumerated() {
+            let state = try source.openReading(reader: reader, in: reading)
+            for position in 0..<3 {
+                _ = try source.submit(answerSet(state, position: position, fidelity: "\(position + 2)", at: Double(100 * index + 10 * position)))
+            }
+            _ = try source.submit(answerSet(state, position: 1, fidelity: "5", at: Double(100 * index + 50)))
+        }
+        let exported = try source.exportRows(study: "pilot", allRevisions: true)
+        let csv = StudyExport.csv(exported)
+        XCTAssertEqual(Set(exported.map(\.revision)), [1, 2])
+        try forEachStore { store, kind in
+            try makeStudy(store)
+            _ = try store.enrol(readers: ["alice", "bob"], inStudy: "pilot", now: start)
+            let summary = try StudyImport.importCSV(csv, into: store, study: "pilot", source: "site.csv")
+            XCTAssertEqual(summary, ImportSummary(submissions: 8, answers: exported.count, alreadyPresent: 0), "\(kind)")
+            XCTAssertEqual(StudyExport.csv(try store.exportRows(study: "pilot", allRevisions: true)), csv,
+                           "\(kind): the same export, unblinded columns and times included")
+            let again = try StudyImport.importCSV(csv, into: store, study: "pilot", source: "site.csv")
+            XCTAssertEqual(again, ImportSummary(submissions: 0, answers: 0, alreadyPresent: 8), "\(kind)")
+            // Another submit time for a stored revision: refused with its row, and nothing of the file stored.
+            var moved = exported
+            moved[moved.count - 1].submittedAt = moved[moved.count - 1].submittedAt.addingTimeInterval(60)
+            let last = moved.lastIndex { $0.reader == moved[moved.count - 1].reader && $0.caseId == moved[moved.count - 1].caseId
+                && $0.revision == moved[moved.count - 1].revision }!
+            for index in moved.indices where moved[index].reader == moved[last].reader && moved[index].caseId == moved[last].caseId
+                && moved[index].revision == moved[last].revision { moved[index].submittedAt = moved[last].submittedAt }
+            XCTAssertThrowsError(try StudyImport.importCSV(StudyExport.csv(moved), into: store, study: "pilot", source: "site.csv")) { error in
+                guard case let .badRow(path, _, _, reason)? = error as? StudyImportError else { return XCTFail("\(kind): \(error)") }
+                XCTAssertEqual(path, "site.csv", "\(kind)")
+                XCTAssertTrue(reason.contains("another submit time"), "\(kind): \(reason)")
+            }
+            XCTAssertEqual(try store.exportRows(study: "pilot", allRevisions: true).count, exported.count, "\(kind): nothing more stored")
+        }
+    }
+
     func testExportIsUnblindedWithRevisionsAndStatusCountsProgress() throws {
         try forEachStore { store, kind in
             var study = definition("pilot", models: Self.models, seed: 42)

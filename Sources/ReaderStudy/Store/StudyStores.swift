@@ -204,4 +204,42 @@ public protocol CoordinatorStudyStore: ReaderStudyStore {
 
     /// Every answer set of a presentation, oldest first: the audit trail.
     func history(presentationId: Int64) throws -> [(Submission, [Answer])]
+
+    /// Stores answer sets collected elsewhere (paper forms, another tool, a restore), each
+    /// as the given revision of a reader's showing, all in one transaction. A set already
+    /// stored (same showing and revision, submit time within a millisecond) is counted and
+    /// not stored again, so an import can be repeated.
+    ///
+    /// - Throws: `ImportConflict` naming the set whose revision is stored with another
+    ///   submit time, or whose showing does not exist (nothing is stored then).
+    func importAnswerSets(_ sets: [ImportedAnswerSet], study: String) throws -> ImportSummary
+}
+
+/// One answer set to import: whose showing (the reader and the 0-based place in their
+/// list), which revision, when, and the answers in form order.
+public struct ImportedAnswerSet: Equatable, Sendable {
+    public var reader: String
+    public var listPosition: Int
+    public var revision: Int
+    public var startedAt: Date
+    public var submittedAt: Date
+    public var durationMs: Int64
+    public var answers: [PendingAnswer]
+
+    public init(reader: String, listPosition: Int, revision: Int, startedAt: Date, submittedAt: Date, durationMs: Int64,
+                answers: [PendingAnswer]) {
+        self.reader = reader
+        self.listPosition = listPosition
+        self.revision = revision
+        self.startedAt = startedAt
+        self.submittedAt = submittedAt
+        self.durationMs = durationMs
+        self.answers = answers
+    }
+}
+
+/// An imported answer set the store cannot take: `index` into the sets given.
+public struct ImportConflict: Error, Equatable, Sendable {
+    public var index: Int
+    public var reason: String
 }

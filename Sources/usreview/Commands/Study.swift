@@ -61,12 +61,6 @@ struct StudyDatabaseOptions: ParsableArguments {
         return try SQLiteStudyStore(url: url, options: SQLiteStudyStore.Options(migrates: false))
     }
 
-    /// For the commands that work on files only (backup, import, simulate-reader).
-    func file(for command: String, onServer advice: String) throws -> SQLiteStudyStore {
-        if server != nil { throw ValidationError("usreview study \(command) works on a study file; \(advice)") }
-        return try open()
-    }
-
     /// The SQLite file. Read-only for commands that only read.
     func open(readOnly: Bool = false) throws -> SQLiteStudyStore {
         try SQLiteStudyStore(url: url, options: SQLiteStudyStore.Options(readOnly: readOnly, createFolder: path == nil || createFolders))

@@ -24,7 +24,7 @@ struct StudyImportCommand: ParsableCommand {
 
     func run() throws {
         try database.requireExisting()
-        let store = try database.file(for: "import", onServer: "import the answers into a copy of the study file, or enter them on the server through each reader's login.")
+        let store = try database.coordinatorStore()
         let summary = try StudyImport.importFile(URL(fileURLWithPath: file), into: store, study: study)
         try store.close()
         printText("Imported \(summary.answers) answers in \(summary.submissions) answer sets "

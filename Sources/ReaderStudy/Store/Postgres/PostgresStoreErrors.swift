@@ -7,7 +7,7 @@ enum PostgresStoreErrors {
     /// a privilege the role lacks (42501) then means a reader's login tried it.
     static func map(_ error: Error, server: String, action: String? = nil) -> Error {
         switch error {
-        case is StudyStoreError, is AnswerError, is StudyDefinitionError:
+        case is StudyStoreError, is AnswerError, is StudyDefinitionError, is ImportConflict:
             return error
         case let error as PostgresSchemaError:
             switch error {

@@ -267,7 +267,7 @@ public final class SQLiteStudyStore: CoordinatorStudyStore {
 
     /// Turns a failed write into a `StudyStoreError` that names the file and the cause.
     func writeError(_ error: Error) -> Error {
-        if error is StudyStoreError || error is AnswerError { return error }
+        if error is StudyStoreError || error is AnswerError || error is ImportConflict { return error }
         guard let error = error as? DatabaseError else { return StudyStoreError.writeFailed(path: path, reason: "\(error)") }
         switch error.resultCode {
         case .SQLITE_FULL:

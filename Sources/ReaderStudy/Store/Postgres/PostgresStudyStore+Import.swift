@@ -1,0 +1,47 @@
+import Foundation
+
+extension PostgresStudyStore {
+    /// `CoordinatorStudyStore.importAnswerSets`: one transaction, as the coordinator. Each
+    /// answer set is stored under its reader's role, so the reader sees it as their own.
+    public func importAnswerSets(_ sets: [ImportedAnswerSet], study name: String) throws -> ImportSummary {
+        try transaction("import answers") { db in
+            let studyId = String(try keyedStudyId(db, named: name))
+            var summary = ImportSummary(submissions: 0, answers: 0, alreadyPresent: 0)
+            for (index, set) in sets.enumerated() {
+                guard let showing = try db.execute("""
+                    SELECT p.id, p.reader_role FROM usreview.presentation p JOIN usreview.reader r ON r.id = p.reader_id
+                    WHERE r.study_id = $1 AND r.name = $2 AND p.position = $3
+                    """, [studyId, set.reader, String(set.listPosition)]).rows.first, let presentationId = showing[0] else {
+                    throw ImportConflict(index: index, reason: "reader '\(set.reader)' has no case at place \(set.listPosition + 1) of their list")
+                }
+                let stored = try db.execute("""
+                    SELECT extract(epoch FROM submitted_at)::float8 FROM usreview.submission
+                    WHERE presentation_id = $1 AND revision = $2
+                    """, [presentationId, String(set.revision)]).rows
+                if let existing = stored.first {
+                    // The export writes milliseconds; the server holds microseconds.
+                    guard let time = PostgresValues.date(existing[0]), abs(time.timeIntervalSince(set.submittedAt)) < 0.001 else {
+                        throw ImportConflict(index: index, reason: "revision \(set.revision) of this showing is already stored with another submit time")
+                    }
+                    summary.alreadyPresent += 1
+                    continue
+                }
+                let submissionId = try db.execute("""
+                    INSERT INTO usreview.submission (presentation_id, reader_role, revision, client_token, started_at,
+                                                     submitted_at, duration_ms)
+                    VALUES ($1, $2, $3, gen_random_uuid(), $4::timestamptz, $5::timestamptz, $6::bigint) RETURNING id
+                    """, [presentationId, showing[1], String(set.revision), PostgresValues.timestamp(set.startedAt),
+                          PostgresValues.timestamp(set.submittedAt), String(set.durationMs)]).rows[0][0]
+                for (ordinal, answer) in set.answers.enumerated() {
+                    try db.execute("""
+                        INSERT INTO usreview.answer (submission_id, reader_role, question_key, panel_label, value, ordinal)
+                        VALUES ($1, $2, $3, $4, $5, $6)
+                        """, [submissionId, showing[1], answer.questionKey, answer.panelLabel, answer.value, String(ordinal)])
+                }
+                summary.submissions += 1
+                summary.answers += set.answers.count
+            }
+            return summary
+        }
+    }
+}
