@@ -62,8 +62,9 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
-        // Reader studies: definitions (TOML), randomisation and blinding, reading
-        // sessions, the SQLite store (GRDB, WAL) and export.
+        // Reader studies: definitions (TOML), randomisation and blinding, freezing the
+        // panels at creation (hence Enhancer), reading sessions, two stores behind one
+        // protocol (SQLite through GRDB, PostgreSQL through libpq), export and report.
         .target(
             name: "ReaderStudy",
             dependencies: [
