@@ -11,10 +11,7 @@ final class PostgresReconnectTests: XCTestCase {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     override func setUpWithError() throws {
-        guard let made = try PostgresTestDatabase.make() else {
-            throw XCTSkip("USREVIEW_TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres")
-        }
-        server = made
+        server = try PostgresTestDatabase.required()
     }
 
     override func tearDown() {
@@ -58,9 +55,7 @@ final class PostgresReconnectTests: XCTestCase {
 /// statement timeout with "try again", and the retry stores it once the lock is gone.
 final class PostgresReaderStatementTimeoutTests: XCTestCase {
     func testASubmitBehindALockFailsWithinTheStatementTimeoutThenSucceeds() throws {
-        guard let server = try PostgresTestDatabase.make() else {
-            throw XCTSkip("USREVIEW_TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres")
-        }
+        let server = try PostgresTestDatabase.required()
         defer { server.drop() }
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         try server.createOneCaseStudy("pilot", now: start)

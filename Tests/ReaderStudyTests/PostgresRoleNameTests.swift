@@ -10,10 +10,7 @@ final class PostgresRoleNameTests: XCTestCase {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     override func setUpWithError() throws {
-        guard let made = try PostgresTestDatabase.make() else {
-            throw XCTSkip("USREVIEW_TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres")
-        }
-        server = made
+        server = try PostgresTestDatabase.required()
     }
 
     override func tearDown() {

@@ -14,10 +14,7 @@ final class PostgresStoreSecurityTests: XCTestCase {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     override func setUpWithError() throws {
-        guard let made = try PostgresTestDatabase.make() else {
-            throw XCTSkip("USREVIEW_TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres")
-        }
-        server = made
+        server = try PostgresTestDatabase.required()
         let store = server.store
         let definition = StudyDefinition(name: "pilot", datasetPath: "/secret/dataset",
                                          models: [ModelSpec(name: "secretnet", weights: "/secret/models/secretnet.st")],

@@ -43,6 +43,14 @@ final class PostgresTestDatabase {
     let url: String
     let store: PostgresStudyStore
 
+    /// `make()`, or the test skipped with how to get a cluster.
+    static func required() throws -> PostgresTestDatabase {
+        guard let made = try make() else {
+            throw XCTSkip("USREVIEW_TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres")
+        }
+        return made
+    }
+
     static func make() throws -> PostgresTestDatabase? {
         guard let server = ProcessInfo.processInfo.environment["USREVIEW_TEST_POSTGRES_URL"], !server.isEmpty else {
             if ProcessInfo.processInfo.environment["CI"] == "true" {

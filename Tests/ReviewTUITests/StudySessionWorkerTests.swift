@@ -47,6 +47,17 @@ private func nextReplies(_ worker: StudySessionWorker) -> [StudySessionWorker.Re
     return []
 }
 
+/// One candidate, "4" answered and Enter pressed: a submit in flight.
+private func savingState() -> StudyModeState {
+    let questions = [QuestionDefinition(key: "fidelity", prompt: "Fidelity", kind: .likert(points: 5, anchors: []))]
+    let view = StudyCaseView(caseID: "0001", organ: .thyroid, devices: DevicePair(low: "p", high: "c"),
+                             panels: [ShownPanel(label: "A", position: 1, isReference: false, imageId: "a")],
+                             position: 0, revision: 1)
+    let state = StudyModeState(studyName: "pilot", reader: "alice", blinded: true, questions: questions,
+                               current: view, answered: 0, total: 2)
+    return reduceStudy(reduceStudy(state, .key(.character("4"))), .key(.enter))
+}
+
 @Suite struct StudySessionWorkerTests {
     @Test func aSlowSubmitDoesNotBlockTheCallerAndItsAnswerArrivesLater() throws {
         let folder = try temporaryFolder()
@@ -116,16 +127,10 @@ private func nextReplies(_ worker: StudySessionWorker) -> [StudySessionWorker.Re
     }
 
     @Test func keysTypedWhileACommandIsInFlightWaitExceptHelp() {
-        let questions = [QuestionDefinition(key: "fidelity", prompt: "Fidelity", kind: .likert(points: 5, anchors: []))]
-        let view = StudyCaseView(caseID: "0001", organ: .thyroid, devices: DevicePair(low: "p", high: "c"),
-                                 panels: [ShownPanel(label: "A", position: 1, isReference: false, imageId: "a")],
-                                 position: 0, revision: 1)
-        var state = StudyModeState(studyName: "pilot", reader: "alice", blinded: true, questions: questions,
-                                   current: view, answered: 0, total: 2)
-        state = reduceStudy(reduceStudy(state, .key(.character("4"))), .key(.enter))
+        let state = savingState()
         #expect(state.command == .submit([AnswerSlot(question: "fidelity", panel: "A"): "4"]))
-        #expect(StudyModeState.isAnsweredInFlight(.character("?")))
-        #expect(!StudyModeState.isAnsweredInFlight(.character("5")))
+        #expect(StudyModeState.isAnsweredInFlight(.character("?"), keysHeld: 0))
+        #expect(!StudyModeState.isAnsweredInFlight(.character("5"), keysHeld: 0))
         let helped = reduceStudy(state, .key(.character("?")))
         #expect(helped.showsHelp, "help opens while saving")
         let typed = reduceStudy(state, .key(.character("5")))
@@ -136,13 +141,7 @@ private func nextReplies(_ worker: StudySessionWorker) -> [StudySessionWorker.Re
     /// quits once the store answers, q again quits at once; a q typed after other keys
     /// waits its turn (it may be text for the next form).
     @Test func qWhileSavingQuitsWhenAnsweredAndQAgainQuitsNow() {
-        let questions = [QuestionDefinition(key: "fidelity", prompt: "Fidelity", kind: .likert(points: 5, anchors: []))]
-        let view = StudyCaseView(caseID: "0001", organ: .thyroid, devices: DevicePair(low: "p", high: "c"),
-                                 panels: [ShownPanel(label: "A", position: 1, isReference: false, imageId: "a")],
-                                 position: 0, revision: 1)
-        var state = StudyModeState(studyName: "pilot", reader: "alice", blinded: true, questions: questions,
-                                   current: view, answered: 0, total: 2)
-        state = reduceStudy(reduceStudy(state, .key(.character("4"))), .key(.enter))
+        let state = savingState()
         #expect(state.command != nil)
         #expect(StudyModeState.isAnsweredInFlight(.character("q"), keysHeld: 0))
         #expect(!StudyModeState.isAnsweredInFlight(.character("q"), keysHeld: 1))

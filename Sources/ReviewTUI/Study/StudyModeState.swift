@@ -214,14 +214,12 @@ public func reduceStudy(_ state: StudyModeState, _ event: StudyEvent) -> StudyMo
 }
 
 extension StudyModeState {
-    /// Keys the app answers while a command is in flight (the help overlay); the run loop
-    /// holds the others and replays them once the store has answered.
-    public static func isAnsweredInFlight(_ key: Key) -> Bool { key == .character("?") || key == .interrupt }
-
-    /// `isAnsweredInFlight`, and q when no key typed ahead waits before it (a q after
-    /// typed-ahead keys may be text for the next form, so it waits its turn).
+    /// Keys the app answers while a command is in flight: the help overlay, Ctrl-C, and q
+    /// when no key typed ahead waits before it (a q after typed-ahead keys may be text for
+    /// the next form, so it waits its turn). The run loop holds the others and replays them
+    /// once the store has answered.
     public static func isAnsweredInFlight(_ key: Key, keysHeld: Int) -> Bool {
-        isAnsweredInFlight(key) || (keysHeld == 0 && key == .character("q"))
+        key == .character("?") || key == .interrupt || (keysHeld == 0 && key == .character("q"))
     }
 
     public static let quitInFlightMessage =
