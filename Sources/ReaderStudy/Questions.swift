@@ -16,6 +16,18 @@ public enum QuestionKind: Codable, Equatable, Sendable {
     case preference
     /// Every candidate's label once, best first, joined by ">" ("B>A>C").
     case ranking
+    /// Places on the candidate image, each with one of these categories and a
+    /// confidence (`PendingMark`). The answer stored is the number of marks; the marks
+    /// themselves go to their own table. Required: at least one mark.
+    case marks(categories: [String])
+
+    /// The categories of a marks question when a study file names none.
+    public static let defaultMarkCategories = ["hallucinated", "lost", "distorted", "artifact"]
+
+    public var isMarks: Bool {
+        if case .marks = self { return true }
+        return false
+    }
 
     /// Whether the question is about one candidate (asked for each) or the whole case.
     public var isPerCandidate: Bool {
@@ -48,14 +60,25 @@ public struct QuestionDefinition: Codable, Equatable, Sendable {
     /// Asked once per case rather than once per candidate (always true for preference
     /// and ranking; true for the default comment).
     public var perCase: Bool
+    /// Asked only when another question has a given answer (nil: always asked).
+    public var when: QuestionCondition?
 
-    public init(key: String, prompt: String, kind: QuestionKind, required: Bool = true, perCase: Bool? = nil) {
+    public init(key: String, prompt: String, kind: QuestionKind, required: Bool = true, perCase: Bool? = nil,
+                when: QuestionCondition? = nil) {
         self.key = key
         self.prompt = prompt
         self.kind = kind
         self.required = required
         self.perCase = perCase ?? !kind.isPerCandidate
         if !kind.isPerCandidate { self.perCase = true }
+        if case .marks = kind { self.perCase = false }
+        self.when = when
+    }
+
+    /// The marks question's categories (nil for other kinds).
+    public var markCategories: [String]? {
+        if case let .marks(categories) = kind { return categories }
+        return nil
     }
 
     /// The default questions: the anatomy first, because that is what the study is for.
@@ -73,9 +96,18 @@ public struct QuestionDefinition: Codable, Equatable, Sendable {
         QuestionDefinition(key: "hallucinated",
                            prompt: "Does the image show a structure that is not in the source (hallucinated)?",
                            kind: .yesNo),
+        // Where: optional, because a diffuse change cannot always be pointed at.
+        QuestionDefinition(key: "hallucinated_marks",
+                           prompt: "Mark where the image shows a structure that is not in the source",
+                           kind: .marks(categories: ["hallucinated"]), required: false,
+                           when: QuestionCondition(question: "hallucinated", answer: "yes")),
         QuestionDefinition(key: "lost",
                            prompt: "Is a structure of the source missing from the image (lost)?",
                            kind: .yesNo),
+        QuestionDefinition(key: "lost_marks",
+                           prompt: "Mark where a structure of the source is missing from the image",
+                           kind: .marks(categories: ["lost"]), required: false,
+                           when: QuestionCondition(question: "lost", answer: "yes")),
         QuestionDefinition(key: "artifacts", prompt: "Artifacts",
                            kind: .choice(options: ["none", "mild", "severe"])),
         QuestionDefinition(key: "quality", prompt: "Overall image quality",
@@ -128,6 +160,11 @@ public struct QuestionDefinition: Codable, Equatable, Sendable {
                               + candidates.joined(separator: ">") + ")")
             }
             return parts.map { part in candidates[upper.firstIndex(of: part)!] }.joined(separator: ">")
+        case .marks:
+            guard let count = Int(trimmed), count >= (required ? 1 : 0) else {
+                throw invalid(required ? "the number of marks, at least 1" : "the number of marks")
+            }
+            return String(count)
         }
     }
 
@@ -156,8 +193,32 @@ public struct QuestionDefinition: Codable, Equatable, Sendable {
             guard Set(options.map { $0.lowercased() }).count == options.count else {
                 throw bad("the options must differ")
             }
+        case let .marks(categories):
+            guard !categories.isEmpty else { throw bad("a marks question needs at least one category") }
+            guard Set(categories).count == categories.count else { throw bad("the categories must differ") }
+            if let category = categories.first(where: { $0.isEmpty || !$0.unicodeScalars.allSatisfy(allowed.contains) }) {
+                throw bad("the category '\(category)' must be letters, digits, '_' or '-'")
+            }
+            if perCase { throw bad("marks are placed on a candidate image, so a marks question cannot be per case") }
         default:
             break
         }
     }
+}
+
+
+/// "Ask this question only when `question` has the answer `answer`" (a study file's
+/// `when = { question = "hallucinated", answer = "yes" }`). For a question asked per
+/// candidate, the condition is read for the same candidate.
+public struct QuestionCondition: Codable, Equatable, Hashable, Sendable, CustomStringConvertible {
+    public var question: String
+    /// In the canonical form `QuestionDefinition.validated` gives ("yes").
+    public var answer: String
+
+    public init(question: String, answer: String) {
+        self.question = question
+        self.answer = answer
+    }
+
+    public var description: String { "'\(question)' is answered '\(answer)'" }
 }

@@ -52,6 +52,9 @@ public final class ReadingSession {
     public private(set) var current: PresentedCase?
     /// The answers given on the form and not yet stored.
     public private(set) var pending: [AnswerSlot: String] = [:]
+    /// The marks placed on the current case and not yet stored, in the order placed.
+    /// A marks question's answer is their number (kept in `pending` by the session).
+    public private(set) var marks: [PendingMark] = []
     /// When the current case was displayed.
     public private(set) var displayedAt: Date
     private let now: () -> Date
@@ -120,6 +123,10 @@ public final class ReadingSession {
     public func answer(_ questionKey: String, panel: String? = nil, value: String) throws {
         let slot = try self.slot(questionKey, panel: panel)
         let question = questionsByKey[questionKey]!
+        if question.markCategories != nil {
+            throw AnswerError.invalidValue(question: questionKey, value: value,
+                                           expected: "marks placed on the image (addMark), not a typed answer")
+        }
         pending[slot] = try question.validated(value, candidates: current!.candidates.map(\.label))
     }
 
@@ -134,12 +141,67 @@ public final class ReadingSession {
         }
     }
 
-    /// Every answer place of the current case, in form order.
+    /// Every answer place of the current case that is asked, given the answers on the
+    /// form (`QuestionDefinition.when`), in form order.
     public var allSlots: [AnswerSlot] {
         guard let current else { return [] }
-        return study.questions.flatMap { question -> [AnswerSlot] in
-            question.perCase ? [AnswerSlot(question: question.key)]
-                : current.candidates.map { AnswerSlot(question: question.key, panel: $0.label) }
+        return AnswerSlot.asked(study.questions, candidates: current.candidates.map(\.label), answers: pending)
+    }
+
+    // MARK: - Marks
+
+    /// The marks questions asked for `panel` now, each with its categories, in form order:
+    /// what a mark placed on that candidate can be.
+    public func markQuestions(panel: String) -> [QuestionDefinition] {
+        allSlots.filter { $0.panel == panel }.compactMap { questionsByKey[$0.question] }.filter { $0.markCategories != nil }
+    }
+
+    /// Adds a mark; returns its index in `marks`. A mark whose question is hidden (its
+    /// condition's answer changed) stays on the form, as hidden answers do, but is not
+    /// stored.
+    ///
+    /// - Throws: `invalidMark` for a category, confidence or place the question cannot take.
+    @discardableResult
+    public func addMark(_ mark: PendingMark, imageWidth: Int? = nil, imageHeight: Int? = nil) throws -> Int {
+        try checkMark(mark, imageWidth: imageWidth, imageHeight: imageHeight)
+        marks.append(mark)
+        syncMarkAnswers()
+        return marks.count - 1
+    }
+
+    /// Replaces the mark at `index` (moved, resized, another category or confidence).
+    public func replaceMark(at index: Int, with mark: PendingMark, imageWidth: Int? = nil, imageHeight: Int? = nil) throws {
+        guard marks.indices.contains(index) else { throw AnswerError.invalidMark(question: mark.questionKey, reason: "there is no mark \(index + 1)") }
+        try checkMark(mark, imageWidth: imageWidth, imageHeight: imageHeight)
+        marks[index] = mark
+        syncMarkAnswers()
+    }
+
+    public func removeMark(at index: Int) {
+        guard marks.indices.contains(index) else { return }
+        marks.remove(at: index)
+        syncMarkAnswers()
+    }
+
+    private func checkMark(_ mark: PendingMark, imageWidth: Int?, imageHeight: Int?) throws {
+        let slot = try self.slot(mark.questionKey, panel: mark.panelLabel)
+        let question = questionsByKey[mark.questionKey]!
+        guard question.markCategories != nil else {
+            throw AnswerError.invalidMark(question: mark.questionKey, reason: "'\(mark.questionKey)' is not a marks question")
+        }
+        var placed = mark
+        placed.panelLabel = slot.panel
+        try placed.validate(question: question, imageWidth: imageWidth, imageHeight: imageHeight)
+    }
+
+    /// A marks question's answer is the number of its marks on that panel (none: unanswered).
+    private func syncMarkAnswers() {
+        guard let current else { return }
+        for question in study.questions where question.markCategories != nil {
+            for panel in current.candidates.map(\.label) {
+                let count = marks.filter { $0.questionKey == question.key && $0.panelLabel == panel }.count
+                pending[AnswerSlot(question: question.key, panel: panel)] = count > 0 ? String(count) : nil
+            }
         }
     }
 
@@ -157,14 +219,18 @@ public final class ReadingSession {
         let missing = missingRequired
         if !missing.isEmpty { throw AnswerError.missingRequired(missing.map(\.description)) }
         let submittedAt = now()
-        let answers = allSlots.compactMap { slot in
+        // A hidden question's answer (and its marks) is not stored.
+        let asked = allSlots
+        let answers = asked.compactMap { slot in
             pending[slot].map { PendingAnswer(questionKey: slot.question, panelLabel: slot.panel, value: $0) }
         }
+        let askedSlots = Set(asked)
+        let keptMarks = marks.filter { askedSlots.contains(AnswerSlot(question: $0.questionKey, panel: $0.panelLabel)) }
         let isFirstAnswer = state.latestRevision[current.presentation.id!] == nil
         let set = AnswerSet(readerId: state.reader.id!, presentationId: current.presentation.id!, answers: answers,
                             startedAt: displayedAt, submittedAt: submittedAt,
                             durationMs: max(0, Int64((submittedAt.timeIntervalSince(displayedAt) * 1000).rounded())),
-                            movesCursorTo: isFirstAnswer ? current.position : nil)
+                            movesCursorTo: isFirstAnswer ? current.position : nil, marks: keptMarks)
         let submission = try store.submit(set)
         state.latestRevision[current.presentation.id!] = submission.revision
         if isFirstAnswer { state.reader.cursor = current.position }
@@ -238,6 +304,7 @@ public final class ReadingSession {
 
     private func show(_ position: Int?) throws {
         pending = [:]
+        marks = []
         displayedAt = now()
         guard let position else {
             current = nil
@@ -259,11 +326,38 @@ public final class ReadingSession {
         }
         if question.perCase { return AnswerSlot(question: questionKey) }
         let labels = current.candidates.map(\.label)
-        if let panel, let label = labels.first(where: { $0.caseInsensitiveCompare(panel) == .orderedSame }) {
+        if let panel, let label = labels.first(where: { $0 == panel })
+            ?? labels.first(where: { $0.caseInsensitiveCompare(panel) == .orderedSame }) {
             return AnswerSlot(question: questionKey, panel: label)
         }
         if panel == nil, labels.count == 1 { return AnswerSlot(question: questionKey, panel: labels[0]) }
         throw AnswerError.unknownPanel(label: panel ?? "(none)", candidates: labels)
+    }
+}
+
+extension AnswerSlot {
+    /// The places on the form that are asked, given `answers`, in form order: every
+    /// question without a `when`, and each conditional one (per candidate for a question
+    /// about candidates) whose condition's answer is given and asked itself.
+    public static func asked(_ questions: [QuestionDefinition], candidates: [String],
+                             answers: [AnswerSlot: String]) -> [AnswerSlot] {
+        var asked = Set<AnswerSlot>()
+        var slots: [AnswerSlot] = []
+        for question in questions {
+            let places = question.perCase ? [AnswerSlot(question: question.key)]
+                : candidates.map { AnswerSlot(question: question.key, panel: $0) }
+            for place in places {
+                if let condition = question.when {
+                    // A per-candidate condition is read for the same candidate.
+                    let target = questions.first { $0.key == condition.question }
+                    let targetSlot = AnswerSlot(question: condition.question, panel: target?.perCase == false ? place.panel : "")
+                    guard asked.contains(targetSlot), answers[targetSlot] == condition.answer else { continue }
+                }
+                asked.insert(place)
+                slots.append(place)
+            }
+        }
+        return slots
     }
 }
 
@@ -278,6 +372,7 @@ extension QuestionDefinition {
         case .text: return variant == 0 ? "" : "simulated comment \(variant)"
         case .preference: return candidates[abs(variant) % candidates.count]
         case .ranking: return candidates.joined(separator: ">")
+        case .marks: return required ? "1" : "0"
         }
     }
 }

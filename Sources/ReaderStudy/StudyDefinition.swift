@@ -140,7 +140,50 @@ public struct StudyDefinition: Codable, Equatable, Sendable {
         guard !questions.isEmpty else { throw invalid("define at least one question") }
         if Set(questions.map(\.key)).count != questions.count { throw invalid("two questions have the same key") }
         for question in questions { try question.validate() }
+        try validateConditions(invalid)
         try validateComparisons(invalid)
+    }
+
+    /// A `when` names an earlier question and one of its valid answers; a question asked
+    /// per case cannot depend on one asked per candidate (which candidate's answer?).
+    private func validateConditions(_ invalid: (String) -> StudyDefinitionError) throws {
+        for (index, question) in questions.enumerated() {
+            guard let condition = question.when else { continue }
+            let label = "question '\(question.key)': when"
+            guard let target = questions[..<index].first(where: { $0.key == condition.question }) else {
+                if questions.contains(where: { $0.key == condition.question }) {
+                    throw invalid("\(label) names '\(condition.question)', which comes later; a condition must name an earlier question")
+                }
+                throw invalid("\(label) names '\(condition.question)', which is not a question of this study")
+            }
+            switch target.kind {
+            case .yesNo, .choice, .likert, .relative:
+                break
+            default:
+                // Free text has no fixed answers; labels are drawn per reader and case.
+                throw invalid("\(label) names '\(target.key)', whose answers cannot be a condition (use a yes/no, choice or scale question)")
+            }
+            do {
+                _ = try target.validated(condition.answer, candidates: [])
+            } catch {
+                throw invalid("\(label): '\(condition.answer)' is not an answer to '\(target.key)' (\(error))")
+            }
+            if question.perCase, !target.perCase {
+                throw invalid("\(label) names '\(target.key)', asked per candidate, but '\(question.key)' is asked once per case")
+            }
+        }
+    }
+
+    /// The study's questions with each `when` answer in canonical form ("Yes" → "yes").
+    static func canonicalConditions(_ questions: [QuestionDefinition]) -> [QuestionDefinition] {
+        questions.map { question in
+            var question = question
+            if let condition = question.when, let target = questions.first(where: { $0.key == condition.question }),
+               let canonical = try? target.validated(condition.answer, candidates: []) {
+                question.when = QuestionCondition(question: condition.question, answer: canonical)
+            }
+            return question
+        }
     }
 
     /// Each comparison names two different rated images: models, or high when it is a
@@ -206,9 +249,17 @@ extension StudyDefinition {
     /// [[questions]]               # replaces the default questions
     /// key = "fidelity"
     /// prompt = "Are the structures of the source preserved?"
-    /// kind = "likert"             # likert, yes_no, choice, text, relative, preference, ranking
+    /// kind = "likert"             # likert, yes_no, choice, text, relative, preference, ranking, marks
     /// points = 5
     /// anchors = { 1 = "Structures lost or invented", 5 = "Every structure preserved" }
+    ///
+    /// [[questions]]               # asked only after a "yes" (for the same candidate)
+    /// key = "where"
+    /// prompt = "Mark what the image invented"
+    /// kind = "marks"
+    /// categories = ["hallucinated"]   # default: hallucinated, lost, distorted, artifact
+    /// required = true             # at least one mark
+    /// when = { question = "hallucinated", answer = "yes" }
     /// ```
     public static func load(_ url: URL, name: String? = nil) throws -> StudyDefinition {
         let text: String
@@ -283,7 +334,7 @@ extension StudyDefinition {
             cases: selection,
             mode: mode,
             seed: file.seed.map { UInt64(bitPattern: $0) } ?? defaultSeed,
-            questions: questions,
+            questions: canonicalConditions(questions),
             calibration: file.calibration ?? [],
             repeatFraction: file.repeat_fraction ?? 0,
             includeHighAsCandidate: file.include_high ?? true,
@@ -331,6 +382,13 @@ private struct StudyFile: Decodable {
         var options: [String]?
         var required: Bool?
         var per_case: Bool?
+        var categories: [String]?
+        var when: Condition?
+
+        struct Condition: Decodable {
+            var question: String
+            var answer: String
+        }
 
         func definition(_ invalid: (String) -> StudyDefinitionError) throws -> QuestionDefinition {
             func anchorList() throws -> [Anchor] {
@@ -350,11 +408,19 @@ private struct StudyFile: Decodable {
             case "relative": questionKind = .relative(points: points ?? 5, anchors: try anchorList())
             case "preference": questionKind = .preference
             case "ranking": questionKind = .ranking
+            case "marks": questionKind = .marks(categories: categories ?? QuestionKind.defaultMarkCategories)
             default:
-                throw invalid("question '\(key)': unknown kind '\(kind)' (likert, yes_no, choice, text, relative, preference, ranking)")
+                throw invalid("question '\(key)': unknown kind '\(kind)' (likert, yes_no, choice, text, relative, preference, ranking, marks)")
+            }
+            if categories != nil, questionKind.isMarks == false {
+                throw invalid("question '\(key)': categories are for a marks question")
+            }
+            if questionKind.isMarks, per_case == true {
+                throw invalid("question '\(key)': marks are placed on a candidate image, so per_case cannot be true")
             }
             let definition = QuestionDefinition(key: key, prompt: prompt, kind: questionKind,
-                                                required: required ?? (questionKind != .text), perCase: per_case)
+                                                required: required ?? (questionKind != .text), perCase: per_case,
+                                                when: when.map { QuestionCondition(question: $0.question, answer: $0.answer) })
             try definition.validate()
             return definition
         }

@@ -146,6 +146,10 @@ public enum AnswerError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidValue(question: String, value: String, expected: String)
     case missingRequired([String])
     case noCurrentCase
+    /// A mark its question cannot take (wrong category, confidence, place).
+    case invalidMark(question: String, reason: String)
+    /// The question is not asked for this case, given the other answers (`when`).
+    case notAsked(question: String, condition: String)
 
     public var description: String {
         switch self {
@@ -159,6 +163,10 @@ public enum AnswerError: Error, Equatable, Sendable, CustomStringConvertible {
             return "Answer these before submitting: \(items.joined(separator: ", "))."
         case .noCurrentCase:
             return "There is no case on screen: every case has been answered."
+        case let .invalidMark(question, reason):
+            return "A mark for '\(question)' cannot be stored: \(reason)."
+        case let .notAsked(question, condition):
+            return "'\(question)' is asked only when \(condition)."
         }
     }
 }

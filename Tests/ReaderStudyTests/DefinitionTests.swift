@@ -153,7 +153,8 @@ final class DefinitionTests: XCTestCase {
 
     func testDefaultQuestionsAndAnswerValidation() throws {
         let keys = QuestionDefinition.defaults.map(\.key)
-        XCTAssertEqual(keys, ["fidelity", "hallucinated", "lost", "artifacts", "quality", "confidence", "comment"])
+        XCTAssertEqual(keys, ["fidelity", "hallucinated", "hallucinated_marks", "lost", "lost_marks", "artifacts", "quality",
+                              "confidence", "comment"])
         guard case let .likert(points, anchors) = QuestionDefinition.defaults[0].kind else { return XCTFail() }
         XCTAssertEqual(points, 5)
         XCTAssertEqual(anchors.first { $0.point == 5 }?.text, "Every structure of the source preserved, nothing added or removed")

@@ -50,6 +50,7 @@ func fillForm(_ session: ReadingSession, variant: Int = 1, comment: String? = ni
     let labels = session.current!.candidates.map(\.label)
     for slot in session.allSlots {
         let question = session.questions.first { $0.key == slot.question }!
+        if question.markCategories != nil { continue }  // marks are placed, not typed
         let value = question.key == "comment" && comment != nil
             ? comment! : question.exampleValue(candidates: labels, variant: variant)
         try session.answer(slot.question, panel: slot.panel.isEmpty ? nil : slot.panel, value: value)

@@ -134,6 +134,7 @@ struct ReportBuilder {
         case .text: return "text"
         case .preference: return "preference"
         case .ranking: return "ranking"
+        case .marks: return "marks"
         }
     }
 
@@ -153,7 +154,8 @@ struct ReportBuilder {
                                     summaries: [], interReader: nil, interReaderByImage: [], intraReader: nil, visualGrading: [], mrmc: [],
                                     distributions: [])
         switch question.kind {
-        case .text:
+        case .text, .marks:
+            // Marks are analysed from the marks themselves (the report's marks section).
             return nil
         case .likert, .relative:
             let points = Self.points(question.kind)!

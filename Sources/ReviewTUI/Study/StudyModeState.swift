@@ -97,6 +97,8 @@ public struct StudyModeState: Equatable, Sendable {
     public var finalised = false
     /// `F` was pressed: `y` finalises, any other key cancels.
     public var confirmingFinalise = false
+    /// The marks drawn over the panels, kept up to date by the reducer.
+    public var markOverlay = MarkOverlay.none
 
     public init(studyName: String, reader: String, blinded: Bool, questions: [QuestionDefinition],
                 current: StudyCaseView?, answers: [AnswerSlot: String] = [:], answered: Int, total: Int) {
@@ -110,14 +112,12 @@ public struct StudyModeState: Equatable, Sendable {
         self.total = total
     }
 
-    /// Every answer place of the case, in form order: each question once, or once per
-    /// candidate for per-candidate questions (Tab walks this list).
+    /// Every answer place of the case that is asked, in form order: each question once,
+    /// or once per candidate for per-candidate questions, and a conditional question only
+    /// while its condition holds (Tab walks this list).
     public var slots: [AnswerSlot] {
         guard let current else { return [] }
-        return questions.flatMap { question -> [AnswerSlot] in
-            question.perCase ? [AnswerSlot(question: question.key)]
-                : current.candidateLabels.map { AnswerSlot(question: question.key, panel: $0) }
-        }
+        return AnswerSlot.asked(questions, candidates: current.candidateLabels, answers: answers)
     }
 
     public var focusedSlot: AnswerSlot? { slots.indices.contains(focus) ? slots[focus] : nil }
@@ -397,7 +397,7 @@ private func answerFocused(_ state: inout StudyModeState, _ character: Character
         state.answers[slot] = parts.joined(separator: ">")
         if parts.count == current.candidateLabels.count { advance(&state) }
         return
-    case .text:
+    case .text, .marks:
         return
     }
     guard let value else {
@@ -411,7 +411,10 @@ private func answerFocused(_ state: inout StudyModeState, _ character: Character
 
 private func advance(_ state: inout StudyModeState) {
     let slots = state.slots
-    if let next = slots.indices.first(where: { $0 > state.focus && state.question(slots[$0].question)?.kind != .text }) {
+    // Text is typed and marks are placed in mark mode: answering a key moves past them.
+    if let next = slots.indices.first(where: { index in
+        index > state.focus && state.question(slots[index].question).map { $0.kind != .text && !$0.kind.isMarks } ?? false
+    }) {
         state.focus = next
     }
 }
@@ -426,5 +429,6 @@ public func keyHelp(_ question: QuestionDefinition, candidates: [String]) -> Str
     case .text: return "type · Backspace edits · Esc leaves"
     case .preference: return candidates.map { $0.lowercased() }.joined(separator: "/")
     case .ranking: return "letters best first (" + candidates.map { $0.lowercased() }.joined(separator: ",") + ")"
+    case .marks: return "placed on the image"
     }
 }

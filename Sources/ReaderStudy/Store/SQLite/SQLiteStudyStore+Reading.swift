@@ -21,6 +21,8 @@ public struct AnswerSet: Equatable, Sendable {
     public var durationMs: Int64
     /// Moves the reader's resume point to this presentation (false when revisiting).
     public var movesCursorTo: Int?
+    /// The marks of the set, stored with it in the same transaction.
+    public var marks: [PendingMark] = []
     /// Made once per answer set by the client: a retry after a lost reply stores nothing new.
     public var clientToken = UUID()
 }
