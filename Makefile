@@ -38,6 +38,7 @@ test: test-system-packages lpips-weights
 	scripts/check-html-report .build/debug/usreview
 	scripts/test-tui .build/debug/usreview
 	scripts/test-tui-study .build/debug/usreview
+	scripts/test-tui-marks .build/debug/usreview
 	scripts/test-blinded-reader .build/debug/usreview
 	scripts/with-postgres scripts/test-multisite .build/debug/usreview
 	scripts/test-study-files .build/debug/usreview

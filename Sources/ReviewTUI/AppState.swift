@@ -6,6 +6,8 @@ public enum Key: Equatable, Sendable {
     case up, down, left, right, enter, escape, backspace, pageUp, pageDown, home, end
     case interrupt  // Ctrl-C, read as a key because curses runs in raw mode
     case backTab  // Shift-Tab (Tab itself arrives as .character("\t"))
+    case shiftUp, shiftDown, shiftLeft, shiftRight  // Shift-arrows: larger steps in mark mode
+    case delete  // the Delete key (not Backspace)
 }
 
 /// What the run loop feeds the reducer: keys and the news from background work.

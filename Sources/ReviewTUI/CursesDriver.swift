@@ -126,6 +126,11 @@ final class CursesDriver {
             case usr_KEY_HOME: return (.home, false)
             case usr_KEY_END: return (.end, false)
             case 0o541: return (.backTab, false)  // KEY_BTAB
+            case 0o521: return (.shiftUp, false)  // KEY_SR
+            case 0o520: return (.shiftDown, false)  // KEY_SF
+            case 0o611: return (.shiftLeft, false)  // KEY_SLEFT
+            case 0o622: return (.shiftRight, false)  // KEY_SRIGHT
+            case 0o512: return (.delete, false)  // KEY_DC
             default: return (nil, false)
             }
         case 1:

@@ -2,6 +2,7 @@ import Dataset
 import Foundation
 import ReaderStudy
 @testable import ReviewTUI
+import TerminalGraphics
 import Testing
 
 /// A store whose `submit` waits until the test opens the gate: a server that is slow to
@@ -10,6 +11,10 @@ private final class GatedStore: ReaderStudyStore, @unchecked Sendable {
     let inner: SQLiteStudyStore
     let gate = DispatchSemaphore(value: 0)
     let submitStarted = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var sets: [AnswerSet] = []
+    /// The answer sets handed to the store, in order.
+    var submitted: [AnswerSet] { lock.withLock { sets } }
 
     init(_ inner: SQLiteStudyStore) { self.inner = inner }
 
@@ -20,6 +25,7 @@ private final class GatedStore: ReaderStudyStore, @unchecked Sendable {
     }
     func panelImage(id: String) throws -> ReaderStudy.PanelImage { try inner.panelImage(id: id) }
     func submit(_ set: AnswerSet) throws -> Submission {
+        lock.withLock { sets.append(set) }
         submitStarted.signal()
         gate.wait()
         return try inner.submit(set)
@@ -90,7 +96,7 @@ private func savingState() -> StudyModeState {
 
         store.gate.signal()
         let replies = nextReplies(worker)
-        guard case let .event(.moved(to, _, answered, _, message))? = replies.first else {
+        guard case let .event(.moved(to, _, answered, _, message, _))? = replies.first else {
             Issue.record("expected the submit's .moved first, got \(replies)")
             return
         }
@@ -124,6 +130,74 @@ private func savingState() -> StudyModeState {
         let again = try ReadingSession(store: sqlite, study: "pilot", reader: "alice", leaseHolder: "elsewhere")
         #expect(again.progress.answered == 1)
         try again.close()
+    }
+
+    /// The form's marks go through the worker into the stored answer set, checked against
+    /// the panels' size; a refused submit leaves nothing behind for the retry.
+    @Test func submittedMarksReachTheAnswerSet() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sqlite = try SQLiteStudyStore(url: folder.appendingPathComponent("study.sqlite"))
+        let cases = (1...2).map { number in
+            let id = String(format: "%04d", number)
+            return Case(id: id, organ: .thyroid, devices: DevicePair(low: "portable", high: "cart"),
+                        lowPath: URL(fileURLWithPath: "/l/\(id).png"), highPath: URL(fileURLWithPath: "/h/\(id).png"),
+                        split: .test)
+        }
+        let definition = StudyDefinition(
+            name: "pilot", datasetPath: folder.path, models: [ModelSpec(name: "unet", weights: "/m/unet.safetensors")],
+            mode: .blinded,
+            questions: [QuestionDefinition(key: "hallucinated", prompt: "Hallucinated?", kind: .yesNo),
+                        QuestionDefinition(key: "hallucinated_marks", prompt: "Where?", kind: .marks(categories: ["hallucinated"]),
+                                           required: false, when: QuestionCondition(question: "hallucinated", answer: "yes"))],
+            includeHighAsCandidate: false)
+        try sqlite.createStudy(definition, cases: cases)
+        try sqlite.enrol(readers: ["alice"], inStudy: "pilot")
+        let store = GatedStore(sqlite)
+        let session = try ReadingSession(store: store, study: "pilot", reader: "alice")
+        let first = try #require(session.current?.studyCase.caseId)
+        let worker = StudySessionWorker(session: session)
+        defer { worker.finish() }
+        let yes = [AnswerSlot(question: "hallucinated", panel: "A"): "yes"]
+        let point = PendingMark(questionKey: "hallucinated_marks", panelLabel: "A", category: "hallucinated",
+                                shape: .point(x: 3, y: 4), confidence: 5)
+        let box = PendingMark(questionKey: "hallucinated_marks", panelLabel: "A", category: "hallucinated",
+                              shape: .box(x: 8, y: 9, width: 4, height: 5))
+        var outside = box
+        outside.shape = .box(x: 14, y: 0, width: 4, height: 2)
+        let size = PixelSize(width: 16, height: 16)  // the synthetic renderer's panels
+
+        worker.perform(.submit(yes, marks: [point, outside], imageSize: size))
+        guard case let .event(.commandFailed(message))? = nextReplies(worker).first else {
+            Issue.record("a mark outside the image must be refused")
+            return
+        }
+        #expect(message.contains("outside the 16×16 image"))
+        #expect(store.submitted.isEmpty, "nothing reached the store")
+
+        store.gate.signal()
+        worker.perform(.submit(yes, marks: [point, box], imageSize: size))
+        guard case let .event(.moved(to, _, answered, _, _, shownMarks))? = nextReplies(worker).first else {
+            Issue.record("expected the submit's .moved")
+            return
+        }
+        #expect(answered == 1)
+        #expect(to?.caseID != first)
+        #expect(shownMarks.isEmpty, "the next case has no marks yet")
+        let set = try #require(store.submitted.last)
+        #expect(set.marks == [point, box], "the retry's marks, each once, in the order placed")
+        #expect(set.answers.contains(PendingAnswer(questionKey: "hallucinated_marks", panelLabel: "A", value: "2")),
+                "the marks place's answer is their number")
+
+        // A "no" hides the marks question: its marks are not stored.
+        store.gate.signal()
+        worker.perform(.submit([AnswerSlot(question: "hallucinated", panel: "A"): "no"], marks: [point], imageSize: size))
+        guard case .event(.moved)? = nextReplies(worker).first else {
+            Issue.record("expected the second submit's .moved")
+            return
+        }
+        #expect(store.submitted.count == 2)
+        #expect(store.submitted.last?.marks == [])
     }
 
     @Test func keysTypedWhileACommandIsInFlightWaitExceptHelp() {

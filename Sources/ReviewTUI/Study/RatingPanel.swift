@@ -124,6 +124,8 @@ public enum StudyViews {
             let answer: String
             if question.kind == .text {
                 answer = "[" + (value ?? "") + (focused ? "▏" : "") + "]"
+            } else if question.kind.isMarks {
+                answer = "→ " + (state.marksSummary(slot) ?? "·")
             } else if let value {
                 answer = "→ " + describe(value, question)
             } else {
@@ -159,6 +161,12 @@ public enum StudyViews {
     static func drawStatus(_ state: StudyModeState, _ screen: inout ScreenBuffer) {
         let row = screen.rows - 2
         screen.fillRow(row, role: .statusBar)
+        if let markStatus = state.markModeStatus {
+            // The mode and its keys, in place of progress: no other key acts now.
+            screen.text(markStatus, column: 0, row: row, role: .statusBar)
+            screen.text(StudyModeState.markModeKeys, column: 0, row: screen.rows - 1, role: .hint)
+            return
+        }
         let progress = " \(state.studyName) · reader \(state.reader) · case \(state.displayedNumber) of \(state.total)"
             + " · \(state.answered) answered" + (state.finalised ? " · " + StudyModeState.lockedStatus : "")
         screen.text(progress, column: 0, row: row, role: .statusBar)
@@ -183,8 +191,20 @@ public enum StudyViews {
         "                          (Enter stores a new revision; all are kept)",
         "  →, ]                    back to the resume point",
         "  F then y                finalise: answers are locked for good",
+        "  M                       mark mode on the focused candidate (where marks are asked)",
+        "  o                       hide / show the marks",
         "  q, Ctrl-C               quit: submitted cases are saved,",
         "                          the form on screen is not (reopen to resume)",
+        "",
+        "Mark mode (Esc leaves; no other key acts in it):",
+        "  ←↑↓→, hjkl / ⇧arrows, HJKL   move the cursor / 8× further",
+        "  Space                   place a point (drops a grabbed mark)",
+        "  b … b                   a box from one corner to the other (Esc cancels)",
+        "  c / 1–5                 category / confidence (of new and selected marks)",
+        "  Tab, Shift-Tab          select the next / previous mark on this panel",
+        "  g                       grab the selected mark: arrows move it, g or Space drops",
+        "  d, x, Delete            delete the selected mark",
+        "  [ / ]                   previous / next candidate panel",
         "",
         "Blinded studies: candidates are A, B, …; no model names or metrics.",
     ]

@@ -1,5 +1,6 @@
 import Dataset
 import ReaderStudy
+import TerminalGraphics
 
 /// The case on screen in study mode, as the views need it: no I/O, no session.
 public struct StudyCaseView: Equatable, Sendable {
@@ -27,8 +28,10 @@ public struct StudyCaseView: Equatable, Sendable {
 
 /// What the run loop must do with the reading session after a key.
 public enum StudyCommand: Equatable, Sendable {
-    /// Store these answers as one answer set and move on.
-    case submit([AnswerSlot: String])
+    /// Store these answers and marks as one answer set and move on. The answers leave
+    /// out marks places (their answer is the number of marks, which the session keeps);
+    /// `imageSize` is the panels' size, which the marks must lie within.
+    case submit([AnswerSlot: String], marks: [PendingMark] = [], imageSize: PixelSize? = nil)
     /// Leave the case for later.
     case skip
     /// Open the answered case before this one, its latest answers on the form, to revise it.
@@ -52,8 +55,13 @@ public enum StudyCommand: Equatable, Sendable {
 /// News for the study reducer: keys, the session's replies, background work.
 public enum StudyEvent: Equatable, Sendable {
     case key(Key)
-    /// The session stored the form (or skipped) and shows this case next (nil: all answered).
-    case moved(to: StudyCaseView?, answers: [AnswerSlot: String], answered: Int, total: Int, message: String)
+    /// The session stored the form (or skipped) and shows this case next (nil: all answered),
+    /// with the answers and marks on its form (a revisited case's stored ones).
+    case moved(to: StudyCaseView?, answers: [AnswerSlot: String], answered: Int, total: Int, message: String,
+               marks: [PendingMark] = [])
+    /// The case's panel images are loaded: their size in pixels (every panel has LOW's),
+    /// which mark mode's cursor and marks stay within.
+    case imageSize(caseID: String, PixelSize)
     /// The session could not store the form: the message goes to the status bar, the form stays.
     case commandFailed(String)
     /// The reader's answers are now closed to revision.
@@ -99,6 +107,16 @@ public struct StudyModeState: Equatable, Sendable {
     public var confirmingFinalise = false
     /// The marks drawn over the panels, kept up to date by the reducer.
     public var markOverlay = MarkOverlay.none
+    /// The marks on the form, not yet stored, in the order placed.
+    public var marks: [PendingMark] = []
+    /// Mark mode, while it is on (`M` enters it, Esc leaves).
+    public var markMode: MarkModeState?
+    /// Mark mode as the reader left it on this case: entering again returns there.
+    public var lastMarkMode: MarkModeState?
+    /// `o` hides the marks to see the image without them.
+    public var marksHidden = false
+    /// The current case's panel size in image pixels, once its images are loaded.
+    public var imageSize: PixelSize?
 
     public init(studyName: String, reader: String, blinded: Bool, questions: [QuestionDefinition],
                 current: StudyCaseView?, answers: [AnswerSlot: String] = [:], answered: Int, total: Int) {
@@ -179,10 +197,14 @@ public func reduceStudy(_ state: StudyModeState, _ event: StudyEvent) -> StudyMo
             if case .done = next.work[id] { next.work[id] = nil }
         case .key, .ratings: break  // keys come as .key(_); ratings are the browser's
         }
-    case let .moved(to, answers, answered, total, message):
+    case let .moved(to, answers, answered, total, message, marks):
         next.command = nil
+        if to?.caseID != state.current?.caseID { next.imageSize = nil }
         next.current = to
         next.answers = answers
+        next.marks = marks
+        next.markMode = nil
+        next.lastMarkMode = nil
         next.answered = answered
         next.total = total
         next.focus = 0
@@ -206,9 +228,12 @@ public func reduceStudy(_ state: StudyModeState, _ event: StudyEvent) -> StudyMo
         next.hint = nil
         next.statusMessage = message
         next.statusIsError = false
+    case let .imageSize(caseID, size):
+        if caseID == next.current?.caseID, size.width > 0, size.height > 0 { next.imageSize = size }
     case let .key(key):
         reduceStudyKey(&next, key)
     }
+    next.markOverlay = next.computedMarkOverlay
     if next.quitWhenAnswered, next.command == nil { next.wantsQuit = true }
     return next
 }
@@ -245,6 +270,11 @@ private func reduceStudyKey(_ state: inout StudyModeState, _ key: Key) {
     }
     if state.showsHelp {
         state.showsHelp = false
+        return
+    }
+    if state.markMode != nil {
+        // Inside mark mode only its keys act: no answer, submit, navigation or quit.
+        if key == .character("?") { state.showsHelp = true } else { reduceMarkKey(&state, key) }
         return
     }
     if state.confirmingFinalise {
@@ -312,6 +342,11 @@ private func reduceStudyKey(_ state: inout StudyModeState, _ key: Key) {
         goResume(&state)
     case .character("b") where !answersKey(state, "b"):
         goBack(&state)
+    case .character("M") where !answersKey(state, "m"):
+        enterMarkMode(&state)
+    case .character("o") where !answersKey(state, "o"):
+        state.marksHidden.toggle()
+        state.hint = state.marksHidden ? "marks hidden: o shows them" : nil
     case .character("F"):
         if state.finalised {
             state.hint = "already finalised: answers are locked"
@@ -320,7 +355,13 @@ private func reduceStudyKey(_ state: inout StudyModeState, _ key: Key) {
             state.hint = state.finaliseQuestion
         }
     case .backspace, .character("x"):
-        if let slot = state.focusedSlot { state.answers[slot] = nil }
+        if let slot = state.focusedSlot {
+            state.answers[slot] = nil
+            if state.question(slot.question)?.kind.isMarks == true {
+                state.syncMarkAnswers()  // a marks place counts its marks
+                state.hint = "marks are deleted in mark mode: M, Tab selects one, d deletes it"
+            }
+        }
     case let .character(character):
         answerFocused(&state, character)
     default:
@@ -359,7 +400,7 @@ private func submit(_ state: inout StudyModeState) {
     if state.finalised {
         // The store refuses it and says why; the form stays.
         state.hint = nil
-        state.command = .submit(state.answers.filter { !$0.value.isEmpty })
+        state.command = submitCommand(state)
         return
     }
     let missing = state.missingRequired
@@ -369,7 +410,16 @@ private func submit(_ state: inout StudyModeState) {
         return
     }
     state.hint = nil
-    state.command = .submit(state.answers.filter { !$0.value.isEmpty })
+    state.command = submitCommand(state)
+}
+
+/// The form as the session takes it: the answers typed (a marks place's count comes from
+/// its marks) and the marks, with the panels' size they must lie within.
+private func submitCommand(_ state: StudyModeState) -> StudyCommand {
+    let answers = state.answers.filter { slot, value in
+        !value.isEmpty && state.question(slot.question)?.kind.isMarks != true
+    }
+    return .submit(answers, marks: state.marks, imageSize: state.imageSize)
 }
 
 /// Answers the focused place with `character` when it is one of its keys, then moves
@@ -429,6 +479,6 @@ public func keyHelp(_ question: QuestionDefinition, candidates: [String]) -> Str
     case .text: return "type · Backspace edits · Esc leaves"
     case .preference: return candidates.map { $0.lowercased() }.joined(separator: "/")
     case .ranking: return "letters best first (" + candidates.map { $0.lowercased() }.joined(separator: ",") + ")"
-    case .marks: return "placed on the image"
+    case .marks: return "M marks the image"
     }
 }

@@ -21,6 +21,8 @@ public enum StudySessionBridge {
                                    blinded: session.study.mode == .blinded,
                                    questions: session.questions, current: caseView(session),
                                    answers: session.pending, answered: progress.answered, total: progress.total)
+        state.marks = session.marks
+        state.markOverlay = state.computedMarkOverlay
         if progress.answered > 0, state.current != nil {
             state.statusMessage = "resumed: \(progress.answered) of \(progress.total) answered"
         }
@@ -36,12 +38,18 @@ public enum StudySessionBridge {
         do {
             let message: String
             switch command {
-            case let .submit(answers):
+            case let .submit(answers, marks, imageSize):
+                // The form replaces the session's: a retried submit starts from the same place.
                 for slot in session.allSlots {
                     try session.clearAnswer(slot.question, panel: slot.panel.isEmpty ? nil : slot.panel)
                 }
+                while !session.marks.isEmpty { session.removeMark(at: session.marks.count - 1) }
+                // Answers first: they decide which marks questions are asked.
                 for (slot, value) in answers where !value.isEmpty {
                     try session.answer(slot.question, panel: slot.panel.isEmpty ? nil : slot.panel, value: value)
+                }
+                for mark in marks {
+                    try session.addMark(mark, imageWidth: imageSize?.width, imageHeight: imageSize?.height)
                 }
                 let submission = try session.submit()
                 message = "case \(caseID) saved" + (submission.revision > 1 ? " (revision \(submission.revision))" : "")
@@ -61,7 +69,7 @@ public enum StudySessionBridge {
             }
             let progress = session.progress
             return .moved(to: caseView(session), answers: session.pending, answered: progress.answered,
-                          total: progress.total, message: message)
+                          total: progress.total, message: message, marks: session.marks)
         } catch {
             return .commandFailed("not saved: \(error)")
         }
@@ -156,6 +164,13 @@ public struct StudyReviewApp {
                     state.statusMessage = message
                     state.statusIsError = true
                 }
+                dirty = true
+            }
+            // Mark mode needs the panels' size: the first of the case's images to arrive gives it.
+            if let current = state.current, state.imageSize == nil,
+               let picture = current.panels.lazy.compactMap({ cache.peek($0.imageId) }).first {
+                state = reduceStudy(state, .imageSize(caseID: current.caseID,
+                                                      PixelSize(width: picture.width, height: picture.height)))
                 dirty = true
             }
             if dirty {
