@@ -82,6 +82,10 @@ private func screenText(_ state: StudyModeState) -> String {
         #expect(state.markMode?.panel == "A")
         #expect(state.markMode?.category == "hallucinated")
         #expect(press(makeState(Array(questions.prefix(2))), [.character("M")]).hint == "this study asks for no marks")
+        let defaults = StudyModeState(studyName: "pilot", reader: "alice", blinded: true, questions: QuestionDefinition.defaults,
+                                      current: caseView(), answered: 0, total: 7)
+        #expect(press(defaults, [.character("M")]).hint
+            == "answer yes to 'hallucinated' or 'lost' for A first, then M marks the image")
     }
 
     @Test func mWaitsForTheImagesAndStartsInTheMiddle() {

@@ -165,12 +165,17 @@ private func whatToAnswerFirst(_ state: StudyModeState, panel: String) -> String
         return state.questions.contains(where: \.kind.isMarks)
             ? "no marks are asked for \(panel)" : "this study asks for no marks"
     }
-    var seen = Set<String>()
-    let phrases = conditions.compactMap { condition -> String? in
-        let phrase = "answer \(condition.answer) to '\(condition.question)'"
-        return seen.insert(phrase).inserted ? phrase : nil
+    // "answer yes to 'hallucinated' or 'lost'": the questions grouped by the answer asked for.
+    var groups: [(answer: String, questions: [String])] = []
+    for condition in conditions {
+        if let index = groups.firstIndex(where: { $0.answer == condition.answer }) {
+            if !groups[index].questions.contains(condition.question) { groups[index].questions.append(condition.question) }
+        } else {
+            groups.append((condition.answer, [condition.question]))
+        }
     }
-    return phrases.joined(separator: " or ") + " for \(panel) first, then M marks the image"
+    return groups.map { "answer \($0.answer) to " + $0.questions.map { "'\($0)'" }.joined(separator: " or ") }
+        .joined(separator: " or ") + " for \(panel) first, then M marks the image"
 }
 
 /// A key in mark mode. Only mark mode's keys act (q and Enter do nothing); Ctrl-C and
