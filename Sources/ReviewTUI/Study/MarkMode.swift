@@ -185,6 +185,7 @@ func reduceMarkKey(_ state: inout StudyModeState, _ key: Key) {
         state.markMode = nil
         return
     }
+    state.hint = nil  // each key's own hint, if any
     let steps = StudyModeState.markSteps(width: size.width)
     var move: (dx: Int, dy: Int)?
     switch key {
@@ -216,7 +217,6 @@ func reduceMarkKey(_ state: inout StudyModeState, _ key: Key) {
         } else {
             state.lastMarkMode = mode
             state.markMode = nil
-            state.hint = nil
             return
         }
     case .character("c"):
@@ -316,6 +316,5 @@ private func place(_ state: inout StudyModeState, _ mode: MarkModeState, _ shape
     else { return nil }
     state.marks.append(PendingMark(questionKey: question, panelLabel: mode.panel, category: mode.category,
                                    shape: shape, confidence: mode.confidence))
-    state.hint = nil
     return state.marks.count - 1
 }

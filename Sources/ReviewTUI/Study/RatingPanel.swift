@@ -156,7 +156,7 @@ public enum StudyViews {
         }
     }
 
-    static let hintBar = " Tab/⇧Tab move · 1–5 y n answer · Enter submit & next · s skip · ←/b back · → resume · F finalise · ? help · q quit"
+    static let hintBar = " Tab/⇧Tab move · 1–5 y n answer · Enter submit & next · s skip · ←/b back · → resume · M mark · F finalise · ? help · q quit"
 
     static func drawStatus(_ state: StudyModeState, _ screen: inout ScreenBuffer) {
         let row = screen.rows - 2
