@@ -332,6 +332,47 @@ private func screenText(_ state: StudyModeState) -> String {
                                          marks: marks, imageSize: size))
     }
 
+    /// A "no" after marks hides their question: they are neither drawn, listed, selected
+    /// nor submitted (and come back with a "yes", as hidden answers do).
+    @Test func aHiddenQuestionsMarksAreNotDrawnSelectedOrSubmitted() {
+        var state = press(inMarkMode(), [.character(" "), .escape])
+        #expect(state.markOverlay.items.count == 1)
+        state.focus = state.slots.firstIndex(of: AnswerSlot(question: "hallucinated", panel: "A"))!
+        state = press(state, [.character("n")])
+        #expect(!state.slots.contains(slotA))
+        #expect(state.markOverlay.items.isEmpty)
+        state.focus = 0
+        state = press(state, [.character("M"), .character("\t")])
+        #expect(state.markMode?.category == "distorted")
+        #expect(state.hint?.contains("no marks on A yet") == true)
+        state = press(state, [.escape])
+        state.focus = state.slots.firstIndex(of: AnswerSlot(question: "hallucinated", panel: "A"))!
+        state = press(state, [.character("y")])
+        #expect(state.markOverlay.items.count == 1, "a yes shows them again")
+
+        // Submitted: only while asked.
+        var form = answeredYesForA(conditionalOnly)
+        form.focus = 0
+        form = press(form, [.character("M"), .character(" "), .escape])
+        form.answers[AnswerSlot(question: "artifacts", panel: "A")] = "none"
+        form.answers[AnswerSlot(question: "artifacts", panel: "B")] = "none"
+        let asked = press(form, [.enter])
+        guard case let .submit(_, askedMarks, _)? = asked.command else {
+            Issue.record("expected a submit, got \(String(describing: asked.command)) (\(asked.hint ?? ""))")
+            return
+        }
+        #expect(askedMarks == form.marks)
+        #expect(askedMarks.count == 1)
+        form.focus = form.slots.firstIndex(of: AnswerSlot(question: "hallucinated", panel: "A"))!
+        let hidden = press(form, [.character("n"), .enter])
+        guard case let .submit(_, hiddenMarks, _)? = hidden.command else {
+            Issue.record("expected a submit, got \(String(describing: hidden.command)) (\(hidden.hint ?? ""))")
+            return
+        }
+        #expect(hiddenMarks.isEmpty)
+        #expect(hidden.marks.count == 1, "still on the form")
+    }
+
     @Test func movedBringsTheCaseMarksAndLeavesTheMode() {
         let stored = PendingMark(questionKey: "where", panelLabel: "B", category: "artifact", shape: .box(x: 1, y: 2, width: 3, height: 4))
         var state = press(inMarkMode(), [.character(" ")])

@@ -65,6 +65,10 @@ extension StudyModeState {
         return marks.indices.filter { asked.contains(AnswerSlot(question: marks[$0].questionKey, panel: marks[$0].panelLabel)) }
     }
 
+    /// Indices of the asked marks on `panel`: what Tab selects (a hidden question's marks
+    /// are neither drawn nor selected).
+    func marks(on panel: String) -> [Int] { askedMarkIndices.filter { marks[$0].panelLabel == panel } }
+
     /// "2 marks: hallucinated ×2" for a marks place of the form.
     func marksSummary(_ slot: AnswerSlot) -> String? {
         let placed = marks.filter { $0.questionKey == slot.question && $0.panelLabel == slot.panel }
@@ -100,7 +104,7 @@ extension StudyModeState {
         var parts = ["MARK MODE", mode.panel, mode.category, "confidence \(mode.confidence)",
                      "(\(mode.cursor.x), \(mode.cursor.y))"]
         if let start = mode.boxStart { parts.append("box from (\(start.x), \(start.y)): b ends it, Esc cancels") }
-        let onPanel = marks.indices.filter { marks[$0].panelLabel == mode.panel }
+        let onPanel = marks(on: mode.panel)
         if let selected = mode.selected, let place = onPanel.firstIndex(of: selected) {
             parts.append("mark \(place + 1) of \(onPanel.count)" + (mode.grabbed ? " grabbed" : ""))
         } else {
@@ -235,7 +239,7 @@ func reduceMarkKey(_ state: inout StudyModeState, _ key: Key) {
         mode.confidence = digit.wholeNumberValue!
         if let selected = mode.selected { state.marks[selected].confidence = mode.confidence }
     case .character("\t"), .backTab:
-        let onPanel = state.marks.indices.filter { state.marks[$0].panelLabel == mode.panel }
+        let onPanel = state.marks(on: mode.panel)
         guard !onPanel.isEmpty else {
             state.hint = "no marks on \(mode.panel) yet: Space places a point, b a box"
             break
@@ -259,7 +263,7 @@ func reduceMarkKey(_ state: inout StudyModeState, _ key: Key) {
         state.marks.remove(at: selected)
         mode.grabbed = false
         // The next mark on the panel stays selected, so d again deletes on.
-        let onPanel = state.marks.indices.filter { state.marks[$0].panelLabel == mode.panel }
+        let onPanel = state.marks(on: mode.panel)
         if let next = onPanel.first(where: { $0 >= selected }) ?? onPanel.last {
             select(&mode, next, state.marks)
         } else {

@@ -419,7 +419,8 @@ private func submitCommand(_ state: StudyModeState) -> StudyCommand {
     let answers = state.answers.filter { slot, value in
         !value.isEmpty && state.question(slot.question)?.kind.isMarks != true
     }
-    return .submit(answers, marks: state.marks, imageSize: state.imageSize)
+    // A hidden question's marks stay on the form (a yes brings them back) but are not sent.
+    return .submit(answers, marks: state.askedMarkIndices.map { state.marks[$0] }, imageSize: state.imageSize)
 }
 
 /// Answers the focused place with `character` when it is one of its keys, then moves
