@@ -36,7 +36,7 @@ static uint8_t luma601(uint8_t r, uint8_t g, uint8_t b) {
     return (uint8_t)((299u * r + 587u * g + 114u * b + 500u) / 1000u);
 }
 
-static cpng_result read_gray8_stream(FILE *file, uint64_t max_pixels, uint8_t **pixels, cpng_info *info);
+static cpng_result read_gray8_stream(FILE *file, uint64_t max_pixels, uint8_t **pixels, cpng_info *info, int rgb);
 
 cpng_result cpng_read_gray8(int descriptor, uint64_t max_pixels, uint8_t **pixels, cpng_info *info) {
     *pixels = NULL;
@@ -49,7 +49,7 @@ cpng_result cpng_read_gray8(int descriptor, uint64_t max_pixels, uint8_t **pixel
         if (own >= 0) close(own);
         return make_result(CPNG_OPEN_FAILED, saved, strerror(saved));
     }
-    return read_gray8_stream(file, max_pixels, pixels, info);
+    return read_gray8_stream(file, max_pixels, pixels, info, 0);
 }
 
 cpng_result cpng_decode_gray8(const uint8_t *bytes, size_t count, uint64_t max_pixels, uint8_t **pixels,
@@ -62,11 +62,24 @@ cpng_result cpng_decode_gray8(const uint8_t *bytes, size_t count, uint64_t max_p
         int saved = errno;
         return make_result(CPNG_OPEN_FAILED, saved, strerror(saved));
     }
-    return read_gray8_stream(file, max_pixels, pixels, info);
+    return read_gray8_stream(file, max_pixels, pixels, info, 0);
 }
 
-/// Reads a PNG from `file` and closes it.
-static cpng_result read_gray8_stream(FILE *file, uint64_t max_pixels, uint8_t **pixels, cpng_info *info) {
+cpng_result cpng_decode_rgb8(const uint8_t *bytes, size_t count, uint64_t max_pixels, uint8_t **pixels,
+                             cpng_info *info) {
+    *pixels = NULL;
+    memset(info, 0, sizeof *info);
+    if (count == 0) return make_result(CPNG_NOT_PNG, 0, "the PNG is empty");
+    FILE *file = fmemopen((void *)bytes, count, "rb");
+    if (file == NULL) {
+        int saved = errno;
+        return make_result(CPNG_OPEN_FAILED, saved, strerror(saved));
+    }
+    return read_gray8_stream(file, max_pixels, pixels, info, 1);
+}
+
+/// Reads a PNG from `file` and closes it: 8-bit gray, or 8-bit RGB when `rgb`.
+static cpng_result read_gray8_stream(FILE *file, uint64_t max_pixels, uint8_t **pixels, cpng_info *info, int rgb) {
     unsigned char signature[8];
     size_t got = fread(signature, 1, sizeof signature, file);
     if (got != sizeof signature || png_sig_cmp(signature, 0, sizeof signature) != 0) {
@@ -119,6 +132,7 @@ static cpng_result read_gray8_stream(FILE *file, uint64_t max_pixels, uint8_t **
     png_set_expand_gray_1_2_4_to_8(png);
     png_set_scale_16(png);
     png_set_strip_alpha(png);
+    if (rgb) png_set_gray_to_rgb(png);
     (void)png_set_interlace_handling(png);
     png_read_update_info(png, header);
 
@@ -143,17 +157,17 @@ static cpng_result read_gray8_stream(FILE *file, uint64_t max_pixels, uint8_t **
     png_read_image(png, rows);
     png_read_end(png, NULL);
 
-    if (channels == 3) {
+    if (channels == 3 && !rgb) {
         gray = malloc(width * height);
         if (gray == NULL) {
             snprintf(result.message, sizeof result.message, "out of memory");
             png_longjmp(png, 1);
         }
         for (size_t y = 0; y < height; y++) {
-            const uint8_t *rgb = rows[y];
+            const uint8_t *triple = rows[y];
             uint8_t *out = gray + y * width;
             for (size_t x = 0; x < width; x++) {
-                out[x] = luma601(rgb[3 * x], rgb[3 * x + 1], rgb[3 * x + 2]);
+                out[x] = luma601(triple[3 * x], triple[3 * x + 1], triple[3 * x + 2]);
             }
         }
         free(decoded);
@@ -168,14 +182,15 @@ static cpng_result read_gray8_stream(FILE *file, uint64_t max_pixels, uint8_t **
     return result;
 }
 
-/// The header and rows of an 8-bit gray image, for either sink (a file or memory); errors
+/// The header and rows of an 8-bit gray (1 channel) or RGB (3) image, for either sink (a file or memory); errors
 /// longjmp to the caller's setjmp.
-static void write_gray8(png_structp png, png_infop header, const uint8_t *pixels, uint32_t width, uint32_t height) {
-    png_set_IHDR(png, header, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+static void write_rows(png_structp png, png_infop header, const uint8_t *pixels, uint32_t width, uint32_t height,
+                        int channels) {
+    png_set_IHDR(png, header, width, height, 8, channels == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_GRAY,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, header);
     for (uint32_t y = 0; y < height; y++) {
-        png_write_row(png, (png_const_bytep)(pixels + (size_t)y * width));
+        png_write_row(png, (png_const_bytep)(pixels + (size_t)y * width * channels));
     }
     png_write_end(png, NULL);
 }
@@ -202,7 +217,7 @@ cpng_result cpng_write_gray8(const char *path, const uint8_t *pixels,
         return result;
     }
     png_init_io(png, file);
-    write_gray8(png, header, pixels, width, height);
+    write_rows(png, header, pixels, width, height, 1);
     png_destroy_write_struct(&png, &header);
     // fflush + fclose report a full disk that fwrite buffered away.
     // fsync so that a rename after us never publishes a file the disk does not hold.
@@ -239,8 +254,21 @@ static void append_to_sink(png_structp png, png_bytep data, png_size_t length) {
 
 static void flush_nothing(png_structp png) { (void)png; }
 
+static cpng_result encode_image(const uint8_t *pixels, uint32_t width, uint32_t height, int channels, int level,
+                                uint8_t **bytes, size_t *count);
+
 cpng_result cpng_encode_gray8(const uint8_t *pixels, uint32_t width, uint32_t height, int level,
                               uint8_t **bytes, size_t *count) {
+    return encode_image(pixels, width, height, 1, level, bytes, count);
+}
+
+cpng_result cpng_encode_rgb8(const uint8_t *pixels, uint32_t width, uint32_t height, int level,
+                             uint8_t **bytes, size_t *count) {
+    return encode_image(pixels, width, height, 3, level, bytes, count);
+}
+
+static cpng_result encode_image(const uint8_t *pixels, uint32_t width, uint32_t height, int channels, int level,
+                                uint8_t **bytes, size_t *count) {
     *bytes = NULL;
     *count = 0;
     // Filled by libpng's callbacks through a pointer, so it lives in memory and
@@ -262,7 +290,7 @@ cpng_result cpng_encode_gray8(const uint8_t *pixels, uint32_t width, uint32_t he
     }
     png_set_write_fn(png, sink, append_to_sink, flush_nothing);
     png_set_compression_level(png, level);
-    write_gray8(png, header, pixels, width, height);
+    write_rows(png, header, pixels, width, height, channels);
     png_destroy_write_struct(&png, &header);
     *bytes = sink->bytes;
     *count = sink->count;

@@ -120,6 +120,39 @@ public enum PNGCodec {
         return Array(UnsafeBufferPointer(start: bytes, count: count))
     }
 
+    /// `image` as the bytes of an 8-bit RGB PNG (zlib `level`), for the kitty graphics
+    /// protocol when a coloured overlay sits on a gray picture.
+    public static func encode(_ image: RGBImage, level: Int = 9) throws -> [UInt8] {
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var count = 0
+        let result = image.pixels.withUnsafeBufferPointer { pixels in
+            cpng_encode_rgb8(pixels.baseAddress, UInt32(image.width), UInt32(image.height), Int32(level), &bytes, &count)
+        }
+        try check(result, path: "(RGB PNG in memory, \(image.width)×\(image.height))", writing: true)
+        defer { cpng_free(bytes) }
+        guard let bytes else { return [] }
+        return Array(UnsafeBufferPointer(start: bytes, count: count))
+    }
+
+    /// Decodes PNG bytes in memory keeping colour (a gray PNG comes back with equal
+    /// channels); `what` names them in errors.
+    public static func decodeRGB(_ bytes: Data, what: String, limits: ResourceLimits? = nil) throws -> RGBImage {
+        let maxPixels = try (limits ?? ResourceLimits.current()).maxPixels
+        var buffer: UnsafeMutablePointer<UInt8>?
+        var info = cpng_info()
+        let result = bytes.withUnsafeBytes { raw in
+            cpng_decode_rgb8(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, UInt64(maxPixels), &buffer, &info)
+        }
+        defer { cpng_free(buffer) }
+        if result.status == CPNG_TOO_LARGE {
+            throw PNGError.tooLarge(path: what, width: Int(info.width), height: Int(info.height), limit: maxPixels)
+        }
+        try check(result, path: what, writing: false)
+        let width = Int(info.width), height = Int(info.height)
+        return RGBImage(width: width, height: height,
+                        pixels: [UInt8](UnsafeBufferPointer(start: buffer, count: width * height * 3)))
+    }
+
     private static func check(_ result: cpng_result, path: String, writing: Bool) throws {
         let message = withUnsafeBytes(of: result.message) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)

@@ -18,6 +18,12 @@ final class CursesDriver {
     /// Gray (0…255) → level index.
     private var levelForGray = [Int](repeating: 0, count: 256)
     private var shown: ScreenBuffer?
+    /// Pairs made on first use for an overlay ink over a gray level, after the gray pairs.
+    private var inkPairs: [InkPair: Int32] = [:]
+    private struct InkPair: Hashable {
+        var ink: OverlayInk
+        var background: Int
+    }
     private var started = false
     /// The last mouse click read by `readKey` (which then returns no key); taken by the run loop.
     var pendingClick: MouseClick?
@@ -76,6 +82,22 @@ final class CursesDriver {
 
     private func grayPair(_ foreground: Int, _ background: Int) -> Int32 {
         Self.grayPairBase + Int32(foreground * levelColors.count + background)
+    }
+
+    /// The pair of `ink` over the gray `background`, made when first asked for: the
+    /// ink's RGB on direct-colour terminals, its 256-colour index otherwise. When the
+    /// terminal has no pairs left the ink is drawn as the brightest gray.
+    private func inkPair(_ ink: OverlayInk, background: UInt8) -> Int32 {
+        guard !levelColors.isEmpty else { return 0 }
+        let level = levelForGray[Int(background)]
+        let key = InkPair(ink: ink, background: level)
+        if let pair = inkPairs[key] { return pair }
+        let next = grayPair(levelColors.count - 1, levelColors.count - 1) + 1 + Int32(inkPairs.count)
+        guard next < usr_color_pairs() else { return grayPair(levelColors.count - 1, level) }
+        let color = usr_colors() >= 0x1000000 ? Int32(ink.rgb) : Int32(ink.paletteIndex)
+        init_extended_pair(next, color, levelColors[level])
+        inkPairs[key] = next
+        return next
     }
 
     /// The theme's colours (default: the dark "reading-room" palette): truecolor on
@@ -162,6 +184,9 @@ final class CursesDriver {
                 case let .gray(foreground, background):
                     pair = levelColors.isEmpty ? 0
                         : grayPair(levelForGray[Int(foreground)], levelForGray[Int(background)])
+                    attributes = usr_A_NORMAL()
+                case let .ink(ink, background):
+                    pair = inkPair(ink, background: background)
                     attributes = usr_A_NORMAL()
                 case .plain: (pair, attributes) = (0, usr_A_NORMAL())
                 }

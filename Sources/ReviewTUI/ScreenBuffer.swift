@@ -1,3 +1,4 @@
+import TerminalGraphics
 import UntrustedText
 
 /// The parts of the interface a theme colours. The image is never among them.
@@ -5,11 +6,14 @@ public enum ChromeRole: Int, CaseIterable, Sendable {
     case text = 1, dim, heading, label, selection, statusBar, warning, error, hint
 }
 
-/// How one cell looks: interface text in a theme role, or image grays (the glyph's
-/// set pixels in `foreground`, the rest in `background`).
+/// How one cell looks: interface text in a theme role, image grays (the glyph's set
+/// pixels in `foreground`, the rest in `background`), or an overlay's colour on them.
 public enum CellStyle: Equatable, Sendable {
     case chrome(ChromeRole)
     case gray(foreground: UInt8, background: UInt8)
+    /// An overlay over the image (a mark): the glyph's set pixels in the ink's colour,
+    /// the rest in the background gray.
+    case ink(OverlayInk, background: UInt8)
     /// Image glyphs without colour (ascii on terminals with too few colours).
     case plain
 }

@@ -204,27 +204,37 @@ public enum Views {
     /// the screen at (column, row); the images stay gray unless `plain`. Returns the cells
     /// drawn, for marks placed over them.
     @discardableResult
+    /// Draws `picture` in cells, with `overlay` (the picture's size) coloured over it.
     static func drawCells(_ picture: GrayImage, fit: ImageFit, blitter: any Blitter, plain: Bool,
-                          column: Int, row: Int, into screen: inout ScreenBuffer) -> CellGrid? {
-        guard case let .cells(grid)? = try? blitter.render(picture, columns: fit.columns, rows: fit.rows) else { return nil }
+                          overlay: OverlayLayer? = nil, column: Int, row: Int, into screen: inout ScreenBuffer) -> CellGrid? {
+        guard case var .cells(grid)? = try? blitter.render(picture, columns: fit.columns, rows: fit.rows) else { return nil }
+        if let overlay { grid = OverlayCells.apply(overlay, picture: picture, to: grid, mode: blitter.mode) }
         for y in 0..<grid.rows {
             for x in 0..<grid.columns {
                 let cell = grid[x, y]
-                screen[column + x, row + y] = ScreenCell(cell.glyph, plain ? .plain
-                    : .gray(foreground: cell.foreground, background: cell.background))
+                let style: CellStyle
+                if plain {
+                    style = .plain
+                } else if let ink = cell.ink {
+                    style = .ink(ink, background: cell.background)
+                } else {
+                    style = .gray(foreground: cell.foreground, background: cell.background)
+                }
+                screen[column + x, row + y] = ScreenCell(cell.glyph, style)
             }
         }
         return grid
     }
 
     static func drawImage(_ image: GrayImage, fit: ImageFit, gain: Double, blitter: any Blitter, plain: Bool,
-                          column: Int, row: Int, into screen: inout ScreenBuffer) {
+                          overlay: OverlayLayer? = nil, column: Int, row: Int, into screen: inout ScreenBuffer) {
         var picture = Scaling.prepare(image, for: fit, mode: blitter.mode)
         if gain != 1 {
             let table = (0...255).map { UInt8(min(255, (Double($0) * gain).rounded())) }
             picture.pixels = picture.pixels.map { table[Int($0)] }
         }
-        drawCells(picture, fit: fit, blitter: blitter, plain: plain, column: column, row: row, into: &screen)
+        drawCells(picture, fit: fit, blitter: blitter, plain: plain, overlay: overlay,
+                  column: column, row: row, into: &screen)
     }
 
     static func drawMetrics(_ result: CaseResult?, _ item: Case, _ context: ViewContext, row: Int,

@@ -29,14 +29,18 @@ public struct CellPixelSize: Equatable, Sendable {
 /// One character cell of a block rendering: a glyph whose set pixels take the
 /// foreground gray and the rest the background gray. Grays are 8-bit levels; the
 /// terminal writer maps them to what the terminal can show (truecolor or 256 colours).
+/// A cell an overlay touches has an `ink`: its set pixels take that colour instead.
 public struct Cell: Equatable, Sendable {
     public var glyph: Unicode.Scalar
     public var foreground: UInt8
     public var background: UInt8
-    public init(glyph: Unicode.Scalar, foreground: UInt8, background: UInt8) {
+    /// The overlay colour of the glyph's set pixels; nil for an image cell.
+    public var ink: OverlayInk?
+    public init(glyph: Unicode.Scalar, foreground: UInt8, background: UInt8, ink: OverlayInk? = nil) {
         self.glyph = glyph
         self.foreground = foreground
         self.background = background
+        self.ink = ink
     }
 }
 

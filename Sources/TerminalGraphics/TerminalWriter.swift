@@ -95,7 +95,7 @@ public struct TerminalWriter: Sendable {
     }
 
     private func appendColors(for cell: Cell, changing current: inout ColorState, into out: inout [UInt8]) {
-        let foreground = cell.glyph == " " ? nil : colorCode(cell.foreground)
+        let foreground = cell.glyph == " " ? nil : (cell.ink.map(colorCode) ?? colorCode(cell.foreground))
         let background = cell.glyph == Self.fullBlock ? nil : colorCode(cell.background)
         let newForeground = foreground != nil && foreground != current.foreground
         let newBackground = background != nil && background != current.background
@@ -119,10 +119,26 @@ public struct TerminalWriter: Sendable {
         colors == .palette256 ? Int(Self.paletteIndex(for: gray)) : Int(gray)
     }
 
-    /// `38;2;g;g;g` / `48;2;g;g;g` or `38;5;n` / `48;5;n`.
+    /// An overlay's colour: its palette index in 256 colours, else `inkCodeBase` + RGB
+    /// (never a gray's code).
+    private func colorCode(_ ink: OverlayInk) -> Int {
+        colors == .palette256 ? Int(ink.paletteIndex) : Self.inkCodeBase + Int(ink.rgb)
+    }
+
+    private static let inkCodeBase = 0x100_0000
+
+    /// `38;2;g;g;g` / `48;2;g;g;g` (`38;2;r;g;b` for an ink) or `38;5;n` / `48;5;n`.
     private func appendSGRColor(_ code: Int, isForeground: Bool, into out: inout [UInt8]) {
         out += isForeground ? Self.foregroundPrefix : Self.backgroundPrefix
-        if colors == .palette256 {
+        if colors == .truecolor, code >= Self.inkCodeBase {
+            let rgb = code - Self.inkCodeBase
+            out += Self.rgbSelector
+            out += Self.decimal[(rgb >> 16) & 0xFF]
+            out.append(UInt8(ascii: ";"))
+            out += Self.decimal[(rgb >> 8) & 0xFF]
+            out.append(UInt8(ascii: ";"))
+            out += Self.decimal[rgb & 0xFF]
+        } else if colors == .palette256 {
             out += Self.paletteSelector
             out += Self.decimal[code]
         } else {

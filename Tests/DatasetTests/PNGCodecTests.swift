@@ -49,6 +49,28 @@ final class PNGCodecTests: XCTestCase {
         XCTAssertEqual(leftovers, [], "no temporary file is left behind")
     }
 
+    func testRGBKeepsColourAndRoundTrips() throws {
+        // pypng's RGB fixtures read in colour: their luma is the gray the gray reader gives.
+        let expected = try expected()
+        for name in expected.gray.keys.sorted() where name.hasPrefix("rgb8") {
+            let data = try Data(contentsOf: fixtureURL("png/\(name)"))
+            let rgb = try PNGCodec.decodeRGB(data, what: name)
+            let luma = (0..<(rgb.width * rgb.height)).map { i -> UInt8 in
+                let (r, g, b) = (UInt32(rgb.pixels[3 * i]), UInt32(rgb.pixels[3 * i + 1]), UInt32(rgb.pixels[3 * i + 2]))
+                return UInt8((299 * r + 587 * g + 114 * b + 500) / 1000)
+            }
+            XCTAssertEqual(luma, expected.gray[name], name)
+            XCTAssertTrue((0..<(rgb.width * rgb.height)).contains { !rgb.isGray(x: $0 % rgb.width, y: $0 / rgb.width) },
+                          "\(name) has colour")
+        }
+        // A gray PNG comes back with three equal channels.
+        let gray = GrayImage(width: 5, height: 3, pixels: (0..<15).map { UInt8($0 * 17) })
+        XCTAssertEqual(try PNGCodec.decodeRGB(Data(PNGCodec.encode(gray)), what: "gray"), RGBImage(gray))
+        // RGB written in memory reads back exactly.
+        let image = RGBImage(width: 4, height: 2, pixels: (0..<24).map { UInt8(($0 * 37) % 256) })
+        XCTAssertEqual(try PNGCodec.decodeRGB(Data(PNGCodec.encode(image)), what: "rgb"), image)
+    }
+
     func testWriteReplacesAnExistingFile() throws {
         let folder = try makeTemporaryFolder(self)
         let url = folder.appendingPathComponent("a.png")

@@ -78,7 +78,7 @@ import UntrustedText
 
     @Test func unknownTableNamesKeyPathAndLine() {
         #expect(throws: ThemeError.malformed(path: "/t/x.toml", line: 3, key: "colors.status.fg",
-                                             reason: "unknown table 'colors.status' (known: \(Theme.tableNames.map(\.name).joined(separator: ", ")))")) {
+                                             reason: "unknown table 'colors.status' (known: \((Theme.tableNames.map(\.name) + Theme.markTableNames.map(\.name)).joined(separator: ", ")))")) {
             try ThemeLoader.parse("name = \"x\"\n[colors.status]\nfg = \"#000000\"\n", path: "/t/x.toml")
         }
     }

@@ -61,6 +61,16 @@ cpng_result cpng_write_gray8(const char *path, const uint8_t *pixels,
 cpng_result cpng_encode_gray8(const uint8_t *pixels, uint32_t width, uint32_t height, int level,
                               uint8_t **bytes, size_t *count);
 
+/// As cpng_encode_gray8 for 8-bit RGB pixels (three bytes a pixel, row-major): a gray
+/// picture with a coloured overlay, for the kitty graphics protocol.
+cpng_result cpng_encode_rgb8(const uint8_t *pixels, uint32_t width, uint32_t height, int level,
+                             uint8_t **bytes, size_t *count);
+
+/// As cpng_decode_gray8, keeping colour: *pixels holds width·height·3 bytes (R, G, B;
+/// gray PNGs are expanded), for tests that look at an overlay's colours.
+cpng_result cpng_decode_rgb8(const uint8_t *bytes, size_t count, uint64_t max_pixels, uint8_t **pixels,
+                             cpng_info *info);
+
 void cpng_free(void *pointer);
 
 #endif

@@ -9,8 +9,10 @@ public enum StudyViews {
     /// The whole screen. `image` gives what is ready of a panel's picture; `graphics`
     /// is the driver's mode; `pixels` the kitty or sixel graphics the panels are drawn
     /// with (as pictures in `ScreenBuffer.images`, their cells left blank), or blocks.
+    /// `theme` gives the marks' colours (`state.markOverlay`, drawn over every panel).
     public static func draw(_ state: StudyModeState, image: (ShownPanel) -> GrayImage?, graphics: GraphicsMode,
-                            pixels: ViewerGraphics = .blocks, size: TerminalSize) -> ScreenBuffer {
+                            pixels: ViewerGraphics = .blocks, theme: Theme = .readingRoom,
+                            size: TerminalSize) -> ScreenBuffer {
         var screen = ScreenBuffer(columns: size.columns, rows: size.rows)
         guard size.columns >= Views.minimumSize.columns, size.rows >= Views.minimumSize.rows else {
             screen.text("Terminal too small: usreview needs \(Views.minimumSize.columns)×\(Views.minimumSize.rows),",
@@ -26,7 +28,7 @@ public enum StudyViews {
             screen.text(" study \(state.studyName) · case \(current.caseID) · \(current.organ.rawValue) · \(devices)\(revising)",
                         column: 0, row: 0, role: .heading)
             let formRows = formHeight(state, screen.rows)
-            drawPanels(state, current, image: image, graphics: graphics, pixels: pixels,
+            drawPanels(state, current, image: image, graphics: graphics, pixels: pixels, inks: MarkInks(theme: theme),
                        bottom: screen.rows - 2 - formRows, &screen)
             drawForm(state, current, top: screen.rows - 2 - formRows, rows: formRows, &screen)
         } else {
@@ -66,7 +68,8 @@ public enum StudyViews {
     }
 
     static func drawPanels(_ state: StudyModeState, _ current: StudyCaseView, image: (ShownPanel) -> GrayImage?,
-                           graphics: GraphicsMode, pixels: ViewerGraphics, bottom: Int, _ screen: inout ScreenBuffer) {
+                           graphics: GraphicsMode, pixels: ViewerGraphics, inks: MarkInks, bottom: Int,
+                           _ screen: inout ScreenBuffer) {
         let top = 1
         let area = TerminalSize(columns: screen.columns, rows: max(4, bottom - top + 1))
         let images = current.panels.map(image)
@@ -79,14 +82,21 @@ public enum StudyViews {
             screen.text(panel.sublabel, column: panel.sublabelColumn, row: top + panel.sublabelRow, role: .dim,
                         width: panel.image.columns)
             let rect = panel.image
+            // Marks over the picture, through the crosshair's mapping of image pixels.
+            let overlay = images[panel.index].flatMap { picture in
+                MarkDrawing.layer(state.markOverlay.visibleItems, panel: current.panels[panel.index].label,
+                                  mapping: .fitted(imageWidth: picture.width, imageHeight: picture.height, fit: panel.fit),
+                                  mode: blitter.mode, pixelsPerCell: blitter.pixelsPerCell(pixels.layoutCell), inks: inks)
+            }
             if let picture = images[panel.index], !panel.fit.isEmpty, pixels.isPixel {
                 // Sent by `PixelScreen` after curses has drawn the text; the cells stay blank.
                 screen.images.append(PanelImage(column: rect.column, row: top + rect.row, columns: panel.fit.columns,
                                                 rows: panel.fit.rows,
-                                                picture: Scaling.prepare(picture, for: panel.fit, mode: pixels.mode)))
+                                                picture: Scaling.prepare(picture, for: panel.fit, mode: pixels.mode),
+                                                overlay: overlay))
             } else if let picture = images[panel.index], !panel.fit.isEmpty {
                 Views.drawImage(picture, fit: panel.fit, gain: 1, blitter: blitter, plain: graphics == .ascii,
-                                column: rect.column, row: top + rect.row, into: &screen)
+                                overlay: overlay, column: rect.column, row: top + rect.row, into: &screen)
             } else {
                 let message = placeholder(state, current, current.panels[panel.index])
                 let x = rect.column + max(0, (rect.columns - message.count) / 2)

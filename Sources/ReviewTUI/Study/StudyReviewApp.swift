@@ -91,6 +91,8 @@ public struct StudyReviewApp {
     /// where the terminal answers that it can (through tmux too), else half blocks where
     /// it has 256 colours; "kitty" and "sixel" ask for those; "ascii" draws characters.
     public let graphics: String
+    /// Interface and mark colours (`ThemeLoader`); the marks' stay visible on gray images.
+    public var theme: Theme = .readingRoom
 
     public init(session: ReadingSession, graphics: String = "auto") {
         self.session = session
@@ -117,7 +119,7 @@ public struct StudyReviewApp {
         // The terminal is asked before curses takes it over.
         let pixels = ViewerGraphics.choose(graphics)
         if state.statusMessage == nil, let advice = pixels.advice { state.statusMessage = advice }
-        let driver = CursesDriver(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
+        let driver = CursesDriver(noColor: !(environment["NO_COLOR"] ?? "").isEmpty, theme: theme)
         defer {
             driver.stop()
             // Quit without waiting: the call in flight is left to the server (the process
@@ -175,7 +177,7 @@ public struct StudyReviewApp {
             }
             if dirty {
                 let frame = StudyViews.draw(state, image: { panel in cache.peek(panel.imageId) }, graphics: mode,
-                                            pixels: pixels, size: driver.size)
+                                            pixels: pixels, theme: theme, size: driver.size)
                 pictures.show(frame, overlay: state.showsHelp, on: driver)
                 dirty = false
             }

@@ -36,23 +36,54 @@ public struct ThemePaint: Equatable, Sendable {
     }
 }
 
-/// The colours of the interface. Themes colour only chrome — text, bars, labels — never
-/// the ultrasound image, whose grays are drawn as recorded.
+/// The overlays a theme colours over images (marks): drawn over the picture, never
+/// into the image's grays.
+public enum MarkRole: Int, CaseIterable, Sendable {
+    /// A placed mark.
+    case mark
+    /// The mark mode's selected mark.
+    case selected
+    /// The mark mode's cursor.
+    case cursor
+}
+
+/// The colours of the interface. Themes colour chrome — text, bars, labels — and the
+/// marks drawn over images, never the ultrasound image, whose grays are drawn as recorded.
 public struct Theme: Equatable, Sendable {
     public var name: String
     /// The file it came from; nil for the built-in default.
     public var path: String?
     public var paints: [ChromeRole: ThemePaint]
+    /// The colour of each kind of mark; a role left out keeps `defaultMarkColors`.
+    public var marks: [MarkRole: ThemeColor]
 
-    public init(name: String, path: String? = nil, paints: [ChromeRole: ThemePaint]) {
+    public init(name: String, path: String? = nil, paints: [ChromeRole: ThemePaint], marks: [MarkRole: ThemeColor] = [:]) {
         self.name = name
         self.path = path
         self.paints = paints
+        self.marks = marks
     }
 
     public func paint(_ role: ChromeRole) -> ThemePaint {
         paints[role] ?? Theme.readingRoom.paints[role] ?? ThemePaint(.terminalDefault)
     }
+
+    public func markColor(_ role: MarkRole) -> ThemeColor {
+        marks[role] ?? Theme.defaultMarkColors[role]!
+    }
+
+    /// Saturated colours that no gray resembles, so a mark stays visible on any part of
+    /// an ultrasound image: amber marks, cyan for the selected one, magenta for the cursor.
+    public static let defaultMarkColors: [MarkRole: ThemeColor] = [
+        .mark: ThemeColor(rgb: 0xFFB000, index: 214),
+        .selected: ThemeColor(rgb: 0x00E5FF, index: 45),
+        .cursor: ThemeColor(rgb: 0xFF40FF, index: 207),
+    ]
+
+    /// The table name of each mark colour in a theme file (`fg` and `fg256` only).
+    public static let markTableNames: [(name: String, role: MarkRole)] = [
+        ("mark", .mark), ("mark_selected", .selected), ("mark_cursor", .cursor),
+    ]
 
     public static let defaultName = "reading-room"
 

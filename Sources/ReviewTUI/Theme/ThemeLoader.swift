@@ -28,7 +28,9 @@ public enum ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
 /// `text`, `dim`, `selection`, `status`, `warning`, `error`, `label` (panel labels),
 /// `hint` — each with `fg` and `bg` as `"#rrggbb"` or `"default"`, and `fg256` /
 /// `bg256` (0…255), the 256-colour fallback of each hex colour. A role left out keeps
-/// the built-in reading-room colours; unknown tables or keys are errors.
+/// the built-in reading-room colours; unknown tables or keys are errors. The colours of
+/// marks drawn over images are the tables `mark`, `mark_selected` and `mark_cursor`,
+/// each with `fg` (`"#rrggbb"`, never `"default"`: a mark needs a colour) and `fg256`.
 public enum ThemeLoader {
     /// The folders searched for `NAME.toml`, in order: `$XDG_CONFIG_HOME/usreview/themes`,
     /// each folder of `$USREVIEW_THEMES` (colon-separated), `<prefix>/share/usreview/themes`
@@ -82,6 +84,9 @@ public enum ThemeLoader {
         let roles = Dictionary(uniqueKeysWithValues: Theme.tableNames.map { ($0.name, $0.role) })
         var name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         var raw: [ChromeRole: [String: TOMLEntry]] = [:]
+        var markEntries: [MarkRole: [String: TOMLEntry]] = [:]
+        let markRoles = Dictionary(uniqueKeysWithValues: Theme.markTableNames.map { ($0.name, $0.role) })
+        let allTables = (Theme.tableNames.map(\.name) + Theme.markTableNames.map(\.name)).joined(separator: ", ")
         for entry in document.entries {
             if entry.table.isEmpty {
                 switch entry.key {
@@ -97,13 +102,21 @@ public enum ThemeLoader {
                     if entry.key == "name" { name = value }
                 default:
                     throw .malformed(path: path, line: document.line(of: entry), key: entry.key,
-                                     reason: "unknown key (known: name, description, and the tables \(Theme.tableNames.map(\.name).joined(separator: ", ")))")
+                                     reason: "unknown key (known: name, description, and the tables \(allTables))")
                 }
+                continue
+            }
+            if let markRole = markRoles[entry.table] {
+                guard ["fg", "fg256"].contains(entry.key) else {
+                    throw .malformed(path: path, line: document.line(of: entry), key: entry.dottedKey,
+                                     reason: "unknown key (known: fg, fg256; a mark is drawn over the image, with no background)")
+                }
+                markEntries[markRole, default: [:]][entry.key] = entry
                 continue
             }
             guard let role = roles[entry.table] else {
                 throw .malformed(path: path, line: document.line(of: entry), key: entry.dottedKey,
-                                 reason: "unknown table '\(entry.table)' (known: \(Theme.tableNames.map(\.name).joined(separator: ", ")))")
+                                 reason: "unknown table '\(entry.table)' (known: \(allTables))")
             }
             guard ["fg", "bg", "fg256", "bg256"].contains(entry.key) else {
                 throw .malformed(path: path, line: document.line(of: entry), key: entry.dottedKey,
@@ -111,49 +124,61 @@ public enum ThemeLoader {
             }
             raw[role, default: [:]][entry.key] = entry
         }
+
+        /// One colour of `table`: `side` ("#rrggbb" or "default") and `side256`.
+        func color(table: String, side: String, keys: [String: TOMLEntry], fallback fallbackColor: ThemeColor) throws(ThemeError) -> ThemeColor {
+            let hexEntry = keys[side]
+            let indexEntry = keys[side + "256"]
+            guard let hexEntry else {
+                if let indexEntry {
+                    throw .malformed(path: path, line: document.line(of: indexEntry), key: "\(table).\(side)256",
+                                     reason: "given without '\(table).\(side)'")
+                }
+                return fallbackColor
+            }
+            guard case let .string(hex) = hexEntry.value else {
+                throw .malformed(path: path, line: document.line(of: hexEntry), key: "\(table).\(side)",
+                                 reason: "must be a string \"#rrggbb\" or \"default\", not \(hexEntry.value.typeName)")
+            }
+            if hex == "default" {
+                if let indexEntry {
+                    throw .malformed(path: path, line: document.line(of: indexEntry), key: "\(table).\(side)256",
+                                     reason: "not allowed when '\(table).\(side)' is \"default\"")
+                }
+                return .terminalDefault
+            }
+            // All six hex digits: UInt32(_:radix:) alone would take a sign ("#+12345").
+            guard hex.count == 7, hex.hasPrefix("#"), hex.dropFirst().allSatisfy(\.isHexDigit),
+                  let rgb = UInt32(hex.dropFirst(), radix: 16) else {
+                throw .malformed(path: path, line: document.line(of: hexEntry), key: "\(table).\(side)",
+                                 reason: "'\(hex)' is not a colour: write \"#rrggbb\" or \"default\"")
+            }
+            guard let indexEntry else {
+                throw .malformed(path: path, line: document.line(of: hexEntry), key: "\(table).\(side)256",
+                                 reason: "missing: give the 256-colour fallback (0…255) of \(hex)")
+            }
+            guard case let .integer(index) = indexEntry.value, (0...255).contains(index) else {
+                throw .malformed(path: path, line: document.line(of: indexEntry), key: "\(table).\(side)256",
+                                 reason: "must be an integer from 0 to 255")
+            }
+            return ThemeColor(rgb: rgb, index: Int32(index))
+        }
         var paints = Theme.readingRoom.paints
+        var marks: [MarkRole: ThemeColor] = [:]
+        for (table, role) in Theme.markTableNames {
+            guard let keys = markEntries[role] else { continue }
+            if let hexEntry = keys["fg"], case .string("default") = hexEntry.value {
+                throw .malformed(path: path, line: document.line(of: hexEntry), key: "\(table).fg",
+                                 reason: "a mark needs a colour: write \"#rrggbb\"")
+            }
+            marks[role] = try color(table: table, side: "fg", keys: keys, fallback: Theme.defaultMarkColors[role]!)
+        }
         for (table, role) in Theme.tableNames {
             guard let keys = raw[role] else { continue }
             let fallback = Theme.readingRoom.paint(role)
-            func color(_ side: String, _ fallbackColor: ThemeColor) throws(ThemeError) -> ThemeColor {
-                let hexEntry = keys[side]
-                let indexEntry = keys[side + "256"]
-                guard let hexEntry else {
-                    if let indexEntry {
-                        throw .malformed(path: path, line: document.line(of: indexEntry), key: "\(table).\(side)256",
-                                         reason: "given without '\(table).\(side)'")
-                    }
-                    return fallbackColor
-                }
-                guard case let .string(hex) = hexEntry.value else {
-                    throw .malformed(path: path, line: document.line(of: hexEntry), key: "\(table).\(side)",
-                                     reason: "must be a string \"#rrggbb\" or \"default\", not \(hexEntry.value.typeName)")
-                }
-                if hex == "default" {
-                    if let indexEntry {
-                        throw .malformed(path: path, line: document.line(of: indexEntry), key: "\(table).\(side)256",
-                                         reason: "not allowed when '\(table).\(side)' is \"default\"")
-                    }
-                    return .terminalDefault
-                }
-                // All six hex digits: UInt32(_:radix:) alone would take a sign ("#+12345").
-                guard hex.count == 7, hex.hasPrefix("#"), hex.dropFirst().allSatisfy(\.isHexDigit),
-                      let rgb = UInt32(hex.dropFirst(), radix: 16) else {
-                    throw .malformed(path: path, line: document.line(of: hexEntry), key: "\(table).\(side)",
-                                     reason: "'\(hex)' is not a colour: write \"#rrggbb\" or \"default\"")
-                }
-                guard let indexEntry else {
-                    throw .malformed(path: path, line: document.line(of: hexEntry), key: "\(table).\(side)256",
-                                     reason: "missing: give the 256-colour fallback (0…255) of \(hex)")
-                }
-                guard case let .integer(index) = indexEntry.value, (0...255).contains(index) else {
-                    throw .malformed(path: path, line: document.line(of: indexEntry), key: "\(table).\(side)256",
-                                     reason: "must be an integer from 0 to 255")
-                }
-                return ThemeColor(rgb: rgb, index: Int32(index))
-            }
-            paints[role] = ThemePaint(try color("fg", fallback.foreground), try color("bg", fallback.background))
+            paints[role] = ThemePaint(try color(table: table, side: "fg", keys: keys, fallback: fallback.foreground),
+                                      try color(table: table, side: "bg", keys: keys, fallback: fallback.background))
         }
-        return Theme(name: name, path: path, paints: paints)
+        return Theme(name: name, path: path, paints: paints, marks: marks)
     }
 }

@@ -32,8 +32,8 @@ final class KittyPanels: PixelPanels {
     private var out: PanelOutput
     private let base: UInt32
     private var nextID: UInt32 = 0
-    /// Images the terminal holds, least recently shown first.
-    private var held: [(picture: GrayImage, id: UInt32)] = []
+    /// Images the terminal holds (a picture and its overlay), least recently shown first.
+    private var held: [(picture: GrayImage, overlay: OverlayLayer?, id: UInt32)] = []
     /// Placements on the screen, by panel number.
     private var placed: [Int: Placed] = [:]
     private var shownSize: TerminalSize?
@@ -54,7 +54,7 @@ final class KittyPanels: PixelPanels {
         for (panel, place) in placed.sorted(by: { $0.key < $1.key }) {
             let keep = !overlay && size == shownSize && frame.images.indices.contains(panel)
                 && frame.images[panel].column == place.column && frame.images[panel].row == place.row
-                && held.first(where: { $0.id == place.id })?.picture == frame.images[panel].picture
+                && held.first(where: { $0.id == place.id }).map { Self.shows($0, frame.images[panel]) } == true
             if !keep {
                 deletions.append(KittyEncoder.deletePlacement(id: place.id, placement: UInt32(panel + 1)))
                 placed[panel] = nil
@@ -80,7 +80,7 @@ final class KittyPanels: PixelPanels {
             guard image.row + image.rows <= size.rows - 1 else { continue }
             let id: UInt32
             var sequences = [[UInt8]]()
-            if let index = held.firstIndex(where: { $0.picture == image.picture }) {
+            if let index = held.firstIndex(where: { Self.shows($0, image) }) {
                 id = held[index].id
                 held.append(held.remove(at: index))  // most recently shown last
                 if placed[panel] == Placed(id: id, column: image.column, row: image.row) { continue }
@@ -96,9 +96,9 @@ final class KittyPanels: PixelPanels {
                     freed.append(KittyEncoder.deleteImage(id: id))
                     held.remove(at: stale)
                 }
-                guard let transmit = try? encoder.transmit(image.picture, id: id) else { continue }
+                guard let transmit = try? encoder.transmit(image.picture, overlay: image.overlay, id: id) else { continue }
                 sequences += transmit
-                held.append((image.picture, id))
+                held.append((image.picture, image.overlay, id))
                 imagesDrawn += 1
             }
             sequences.append(KittyEncoder.place(id: id, placement: UInt32(panel + 1)))
@@ -116,6 +116,11 @@ final class KittyPanels: PixelPanels {
         if !bytes.isEmpty { bytesWritten += out.send(bytes) }
         framesDrawn += 1
         CursesDriver.setBytesOnFatalSignal(deletions())
+    }
+
+    /// Whether a held image is what `image` shows: the same picture under the same overlay.
+    private static func shows(_ held: (picture: GrayImage, overlay: OverlayLayer?, id: UInt32), _ image: PanelImage) -> Bool {
+        held.picture == image.picture && held.overlay == image.overlay
     }
 
     /// Deleting every image held: what `clear` sends, and what a fatal signal sends.

@@ -83,12 +83,13 @@ final class SixelPanels: PixelPanels {
             guard image.row + image.rows <= size.rows - 1 else { continue }
             if out.passthrough == .tmux {
                 // Strips that are whole sixels under tmux's limit, each at its row.
-                for strip in SixelStrips.encode(image.picture, cellHeight: image.picture.height / max(1, image.rows),
+                for strip in SixelStrips.encode(image.picture, overlay: image.overlay,
+                                                cellHeight: image.picture.height / max(1, image.rows),
                                                 encoder: encoder, passthrough: .tmux) {
                     bytes += out.bytes([strip.sixel], row: image.row + strip.row, column: image.column)
                 }
             } else {
-                bytes += out.bytes([encoder.encode(image.picture)], row: image.row, column: image.column)
+                bytes += out.bytes([encoder.encode(image.picture, overlay: image.overlay)], row: image.row, column: image.column)
             }
             imagesDrawn += 1
         }

@@ -115,9 +115,7 @@ extension Views {
     static func crosshairTarget(image: GrayImage, fit: ImageFit, transform: ViewTransform,
                                 view: ViewerControls) -> (x: Int, y: Int)? {
         let pixel = view.crosshairPixel(width: image.width, height: image.height)
-        if view.isZoomed { return transform.targetPixel(x: pixel.x, y: pixel.y) }
-        let sx = Double(fit.contentWidth) / Double(max(1, image.width))
-        let sy = Double(fit.contentHeight) / Double(max(1, image.height))
-        return (Int((Double(pixel.x) + 0.5) * sx), Int((Double(pixel.y) + 0.5) * sy))
+        let mapping = PictureMapping.viewer(image: image, fit: fit, transform: transform, view: view)
+        return view.isZoomed ? mapping.visibleCentre(x: pixel.x, y: pixel.y) : mapping.centre(x: pixel.x, y: pixel.y)
     }
 }

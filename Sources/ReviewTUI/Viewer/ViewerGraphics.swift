@@ -11,13 +11,17 @@ public struct PanelImage: Equatable, Sendable {
     public var columns: Int
     public var rows: Int
     public var picture: GrayImage
+    /// Colour over the picture (marks), the picture's size; nil for none. Part of what
+    /// the panel shows, so a changed overlay redraws the panel.
+    public var overlay: OverlayLayer?
 
-    public init(column: Int, row: Int, columns: Int, rows: Int, picture: GrayImage) {
+    public init(column: Int, row: Int, columns: Int, rows: Int, picture: GrayImage, overlay: OverlayLayer? = nil) {
         self.column = column
         self.row = row
         self.columns = columns
         self.rows = rows
         self.picture = picture
+        self.overlay = overlay.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

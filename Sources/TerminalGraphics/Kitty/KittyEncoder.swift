@@ -3,7 +3,7 @@ import Foundation
 
 /// The kitty graphics protocol's commands as bytes: pure, no terminal.
 ///
-/// An 8-bit gray image is sent losslessly as PNG (`f=100`; kitty has no gray format —
+/// An 8-bit gray image is sent losslessly as PNG (RGB where an overlay colours it) (`f=100`; kitty has no gray format —
 /// it answers `EINVAL:Unknown image format` to one), base64 in chunks of at most
 /// 4096 bytes (`m=1` on every chunk but the last, `m=0` on the last), each chunk a
 /// whole `ESC _ G … ESC \` sequence, so a passthrough wrapper can wrap them one by one.
@@ -23,6 +23,14 @@ public struct KittyEncoder: Sendable {
     /// showing it. Show it with `place(id:placement:)`.
     public func transmit(_ image: GrayImage, id: UInt32) throws -> [[UInt8]] {
         try Self.chunks(payload: PNGCodec.encode(image, level: level), keys: "a=t,f=100,i=\(id),q=2")
+    }
+
+    /// As `transmit(_:id:)` with `overlay` painted over the image: an RGB PNG when the
+    /// overlay has ink, else the gray PNG, byte for byte what `transmit(_:id:)` sends.
+    public func transmit(_ image: GrayImage, overlay: OverlayLayer?, id: UInt32) throws -> [[UInt8]] {
+        guard let overlay, !overlay.isEmpty else { return try transmit(image, id: id) }
+        return try Self.chunks(payload: PNGCodec.encode(overlay.composite(image), level: level),
+                               keys: "a=t,f=100,i=\(id),q=2")
     }
 
     /// The sequences that send `image` and show it at the cursor at once (`a=T`),

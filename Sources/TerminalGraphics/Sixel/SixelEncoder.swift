@@ -51,16 +51,49 @@ public struct SixelEncoder: Sendable {
         }
     }
 
-    /// The encoder proper. `entries` holds `width × height` palette indices, row-major;
-    /// entry `e` is drawn as the gray `percents[e]` %. Only entries that occur get a
-    /// register. A last band shorter than six rows sets only the rows that exist, so
-    /// the terminal draws exactly `height` rows.
+    /// The sixel bytes of `image` with `overlay` painted over it in colour. The inks
+    /// take registers of their own after the grays, so the gray palette gets
+    /// `registers − inks` of them (at 256 registers still the direct 101 levels, and
+    /// every gray pixel is what `encode(image)` draws). A terminal with fewer than
+    /// `inks + 2` registers has none to spare: the overlay is then drawn in the
+    /// palette's brightest gray, visible on ultrasound's dark ground. Without an
+    /// overlay (or an empty one) this is `encode(image)`, byte for byte.
+    public func encode(_ image: GrayImage, overlay: OverlayLayer?) -> [UInt8] {
+        guard let overlay, !overlay.isEmpty else { return encode(image) }
+        precondition(overlay.width == image.width && overlay.height == image.height,
+                     "overlay \(overlay.width)x\(overlay.height) over an image of \(image.width)x\(image.height)")
+        let inks = overlay.inks.count
+        let spare = registers - inks >= 2
+        let palette = GrayPalette.forImage(image, registers: spare ? registers - inks : registers)
+        var entries = palette.entries(for: image, dither: dither)
+        let brightest = UInt8(palette.percents.count - 1)
+        for index in entries.indices where overlay.pixels[index] != 0 {
+            entries[index] = spare ? UInt8(palette.percents.count) + overlay.pixels[index] - 1 : brightest
+        }
+        var colours = palette.percents.map { ($0, $0, $0) }
+        if spare { colours += overlay.inks.map(\.percents) }
+        return entries.withUnsafeBufferPointer {
+            Self.encode(entries: $0, width: image.width, height: image.height, colours: colours)
+        }
+    }
+
+    /// The encoder proper for grays. `entries` holds `width × height` palette indices,
+    /// row-major; entry `e` is drawn as the gray `percents[e]` %. Only entries that
+    /// occur get a register. A last band shorter than six rows sets only the rows that
+    /// exist, so the terminal draws exactly `height` rows.
     public static func encode(entries: UnsafeBufferPointer<UInt8>, width: Int, height: Int, percents: [UInt8]) -> [UInt8] {
+        encode(entries: entries, width: width, height: height, colours: percents.map { ($0, $0, $0) })
+    }
+
+    /// The encoder proper: entry `e` is drawn in `colours[e]`, RGB percentages.
+    public static func encode(entries: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
+                              colours: [(UInt8, UInt8, UInt8)]) -> [UInt8] {
         precondition(width >= 0 && height >= 0 && entries.count == width * height, "entries do not match \(width)x\(height)")
-        precondition(percents.count <= 256 && percents.allSatisfy { $0 <= 100 }, "at most 256 percentages of 0…100")
+        precondition(colours.count <= 256 && colours.allSatisfy { $0.0 <= 100 && $0.1 <= 100 && $0.2 <= 100 },
+                     "at most 256 colours of percentages 0…100")
         // Speckle at 101 grays takes about 2.1 bytes a pixel; starting there saves the
         // copies of growing. Smooth images use far less and leave the rest untouched.
-        var out = ByteWriter(capacity: 4096 + 16 * percents.count + width * height * 9 / 4)
+        var out = ByteWriter(capacity: 4096 + 16 * colours.count + width * height * 9 / 4)
         out.append(0x1B); out.append(ascii: "P0;0;0q\"1;1;")
         out.append(decimal: width); out.append(ascii: ";"); out.append(decimal: height)
         guard width > 0 && height > 0 else {
@@ -73,16 +106,17 @@ public struct SixelEncoder: Sendable {
         var occurs = [Bool](repeating: false, count: 256)
         for entry in entries { occurs[Int(entry)] = true }
         var used = 0
-        for entry in 0..<percents.count where occurs[entry] {
+        for entry in 0..<colours.count where occurs[entry] {
             register[entry] = used
             used += 1
-            let p = Int(percents[entry])
+            let (r, g, b) = colours[entry]
             out.append(ascii: "#"); out.append(decimal: register[entry]); out.append(ascii: ";2;")
-            out.append(decimal: p); out.append(ascii: ";"); out.append(decimal: p); out.append(ascii: ";"); out.append(decimal: p)
+            out.append(decimal: Int(r)); out.append(ascii: ";"); out.append(decimal: Int(g)); out.append(ascii: ";")
+            out.append(decimal: Int(b))
         }
-        precondition(!occurs[percents.count...].contains(true), "an entry has no percentage")
+        precondition(!occurs[colours.count...].contains(true), "an entry has no colour")
 
-        var bands = BandScratch(entryCount: percents.count, width: width)
+        var bands = BandScratch(entryCount: colours.count, width: width)
         let pixels = entries.baseAddress!
         var bandTop = 0
         while bandTop < height {

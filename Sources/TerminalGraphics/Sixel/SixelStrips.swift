@@ -8,16 +8,17 @@ public enum SixelStrips {
     /// (first cell row of the strip within the picture, its sixel) top to bottom. One
     /// strip when the whole sixel fits under `limit` once wrapped; otherwise halves,
     /// recursively, down to one step of cells.
-    public static func encode(_ picture: GrayImage, cellHeight: Int, encoder: SixelEncoder,
+    /// `overlay` (the picture's size) is cut along with it.
+    public static func encode(_ picture: GrayImage, overlay: OverlayLayer? = nil, cellHeight: Int, encoder: SixelEncoder,
                               passthrough: Passthrough, limit: Int = Passthrough.tmuxLimit) -> [(row: Int, sixel: [UInt8])] {
         let step = max(1, cellHeight) * Scaling.sixelRowStep(cellHeight: cellHeight)
-        return split(picture, top: 0, step: step, cellHeight: max(1, cellHeight), encoder: encoder,
+        return split(picture, overlay: overlay, top: 0, step: step, cellHeight: max(1, cellHeight), encoder: encoder,
                      passthrough: passthrough, limit: limit)
     }
 
-    private static func split(_ picture: GrayImage, top: Int, step: Int, cellHeight: Int, encoder: SixelEncoder,
-                              passthrough: Passthrough, limit: Int) -> [(row: Int, sixel: [UInt8])] {
-        let sixel = encoder.encode(picture)
+    private static func split(_ picture: GrayImage, overlay: OverlayLayer?, top: Int, step: Int, cellHeight: Int,
+                              encoder: SixelEncoder, passthrough: Passthrough, limit: Int) -> [(row: Int, sixel: [UInt8])] {
+        let sixel = encoder.encode(picture, overlay: overlay)
         // Room for the cursor move and restore that travel in the same piece.
         let steps = (picture.height + step - 1) / step
         if passthrough.wrappedSize(sixel) + 32 < limit || steps < 2 {
@@ -27,7 +28,9 @@ public enum SixelStrips {
         let upper = GrayImage(width: picture.width, height: cut, pixels: Array(picture.pixels[0..<(cut * picture.width)]))
         let lower = GrayImage(width: picture.width, height: picture.height - cut,
                               pixels: Array(picture.pixels[(cut * picture.width)...]))
-        return split(upper, top: top, step: step, cellHeight: cellHeight, encoder: encoder, passthrough: passthrough, limit: limit)
-            + split(lower, top: top + cut, step: step, cellHeight: cellHeight, encoder: encoder, passthrough: passthrough, limit: limit)
+        return split(upper, overlay: overlay?.rows(0..<cut), top: top, step: step, cellHeight: cellHeight,
+                     encoder: encoder, passthrough: passthrough, limit: limit)
+            + split(lower, overlay: overlay?.rows(cut..<picture.height), top: top + cut, step: step,
+                    cellHeight: cellHeight, encoder: encoder, passthrough: passthrough, limit: limit)
     }
 }
