@@ -35,6 +35,9 @@ struct Read: ParsableCommand {
     @Option(help: "Images in the panels, as review draws them: auto (kitty graphics or sixel where the terminal says so, through tmux too, else blocks), kitty, sixel, blocks, quadrants, sextants or ascii. Kitty and sixel show the frozen pixels exactly, at the largest whole zoom that fits.")
     var graphics: String = "auto"
 
+    @Option(help: "Interface and mark colours: a theme name (reading-room, light, high-contrast) or a .toml file.")
+    var theme: String = "reading-room"
+
     @OptionGroup var database: StudyDatabaseOptions
 
     func validate() throws {
@@ -44,6 +47,11 @@ struct Read: ParsableCommand {
     }
 
     func run() throws {
+        // A reader's session starts only with the colours asked for: a bad theme is
+        // refused before the lease is taken, not replaced silently.
+        // nil: the built-in default, which no file shadows.
+        let chosenTheme = try ThemeLoader.locate(theme, folders: themeSearchFolders()).map { try ThemeLoader.load($0) }
+            ?? .readingRoom
         let store = try database.readerStore()
         let session = try ReadingSession(store: store, study: study, reader: reader, leaseHolder: ReadingSession.localHolder())
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
@@ -58,6 +66,8 @@ struct Read: ParsableCommand {
             try session.close()
             return
         }
-        StudyReviewApp(session: session, graphics: graphics).run()
+        var app = StudyReviewApp(session: session, graphics: graphics)
+        app.theme = chosenTheme
+        app.run()
     }
 }
