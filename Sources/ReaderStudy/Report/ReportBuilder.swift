@@ -2,16 +2,22 @@ import Foundation
 import Statistics
 
 extension StudyReport {
-    /// The report of a study in `store` (latest revisions).
-    public static func make(from store: any CoordinatorStudyStore, study name: String) throws -> StudyReport {
+    /// The report of a study in `store` (latest revisions); `matcher` decides which marks
+    /// of two readers are the same place.
+    public static func make(from store: any CoordinatorStudyStore, study name: String,
+                            matcher: MarkMatcher = MarkMatcher()) throws -> StudyReport {
         let snapshot = try store.study(named: name)
         let rows = try StudyExport.rows(from: store, study: name)
-        return make(snapshot: snapshot, rows: rows)
+        // The marks come from the store's marks export once that lands (CoordinatorStudyStore.exportMarks).
+        let marks: [MarkExportRow] = []
+        return make(snapshot: snapshot, rows: rows, marks: marks, matcher: matcher)
     }
 
-    /// The report from exported rows (latest revisions only; others are ignored).
-    public static func make(snapshot: StudySnapshot, rows allRows: [ExportRow]) -> StudyReport {
-        ReportBuilder(snapshot: snapshot, rows: allRows.filter(\.isLatest)).build()
+    /// The report from exported rows and marks (latest revisions only; others are ignored).
+    public static func make(snapshot: StudySnapshot, rows allRows: [ExportRow], marks allMarks: [MarkExportRow] = [],
+                            matcher: MarkMatcher = MarkMatcher()) -> StudyReport {
+        ReportBuilder(snapshot: snapshot, rows: allRows.filter(\.isLatest), marks: allMarks.filter(\.isLatest),
+                      matcher: matcher).build()
     }
 }
 
@@ -28,6 +34,9 @@ struct Rating {
 struct ReportBuilder {
     let snapshot: StudySnapshot
     let rows: [ExportRow]
+    /// Latest revisions' marks (the marks section; ReportBuilder+Marks.swift).
+    let marks: [MarkExportRow]
+    let matcher: MarkMatcher
     let readers: [String]
     let sources: [String]
     let comparator: String?
@@ -35,9 +44,11 @@ struct ReportBuilder {
     /// Every paired comparison, "first vs second", in the study's order.
     let pairs: [(first: String, second: String)]
 
-    init(snapshot: StudySnapshot, rows: [ExportRow]) {
+    init(snapshot: StudySnapshot, rows: [ExportRow], marks: [MarkExportRow] = [], matcher: MarkMatcher = MarkMatcher()) {
         self.snapshot = snapshot
         self.rows = rows
+        self.marks = marks
+        self.matcher = matcher
         let used = rows.filter { !$0.isCalibration }
         readers = Array(Set(used.map(\.reader))).sorted()
         let rated = Set(used.map(\.model).filter { !$0.isEmpty })
@@ -84,13 +95,15 @@ struct ReportBuilder {
         } else {
             note = "Blinded study without the high-quality image among the candidates: models are compared with each other."
         }
+        let marksReport = self.marksReport()
         return StudyReport(
             study: snapshot.study.name, mode: snapshot.study.mode.rawValue, readers: readers, sources: sources,
             comparator: comparator, comparatorNote: note,
             cases: Set(rows.filter { !$0.isCalibration }.map(\.caseId)).count,
             excludedCalibrationAnswers: rows.filter(\.isCalibration).count,
             repeatAnswers: rows.filter { $0.isRepeat && !$0.isCalibration }.count,
-            questions: questions, comparisons: comparisons, methods: Self.methods)
+            questions: questions, comparisons: comparisons,
+            methods: Self.methods + (marksReport == nil ? [] : Self.marksMethods(matcher)), marks: marksReport)
     }
 
     static let methods = [

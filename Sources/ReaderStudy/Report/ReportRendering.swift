@@ -65,6 +65,7 @@ extension StudyReport {
                 out += "\n"
             }
         }
+        if let marks { out += Self.marksMarkdown(marks) }
         out += "## Methods\n\n" + methods.map { "- " + $0 }.joined(separator: "\n") + "\n"
         return out
     }

@@ -31,6 +31,8 @@ public struct StudyReport: Codable, Equatable, Sendable {
     /// Every paired comparison of the report, Holm-adjusted as one family.
     public var comparisons: [Comparison]
     public var methods: [String]
+    /// Where readers marked what: only for studies with marks questions.
+    public var marks: MarksReport? = nil
 }
 
 /// A value that may be undefined, with the reason when it is.
