@@ -59,7 +59,7 @@ extension ReportBuilder {
             guard readingOrgans[reading] != nil, let shape = row.markShape else { continue }
             marksByReading[reading, default: []].append(MarkMatcher.Mark(category: row.category, shape: shape))
         }
-        for key in marksByReading.keys { marksByReading[key]!.sort(by: Self.markOrder) }
+        marksByReading = marksByReading.mapValues { $0.sorted(by: Self.markOrder) }
 
         var shares: [MarkShare] = []
         for model in sources {
