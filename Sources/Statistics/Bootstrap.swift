@@ -12,10 +12,18 @@ public enum PercentileBootstrap {
         public let upper: Double
         /// Replicates whose statistic was defined (the others are left out).
         public let replicates: Int
+
+        public init(lower: Double, upper: Double, replicates: Int) {
+            self.lower = lower
+            self.upper = upper
+            self.replicates = replicates
+        }
     }
 
     /// Nil for no units, no replicates, or when no replicate's statistic is defined.
-    /// The statistic may return nil for a resample where it is undefined.
+    /// The statistic may return nil for a resample where it is undefined. Inlinable so
+    /// that it is specialised for the caller's units (thousands of resamples per interval).
+    @inlinable
     public static func interval<Unit>(units: [Unit], replicates: Int = 2000, level: Double = 0.95,
                                       below: (Int) -> Int, statistic: ([Unit]) -> Double?) -> Interval? {
         guard !units.isEmpty, replicates > 0, level > 0, level < 1 else { return nil }
@@ -33,6 +41,7 @@ public enum PercentileBootstrap {
     }
 
     /// The p-quantile of sorted values, linear between order statistics.
+    @usableFromInline
     static func quantile(_ sorted: [Double], _ p: Double) -> Double {
         let position = p * Double(sorted.count - 1)
         let lower = Int(position.rounded(.down)), upper = min(lower + 1, sorted.count - 1)

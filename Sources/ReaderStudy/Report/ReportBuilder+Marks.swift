@@ -43,6 +43,13 @@ extension ReportBuilder {
         }
     }
 
+    /// A reading with its organ and its count of marks of each category (in `markCategories` order).
+    struct CountedReading {
+        var reading: MarkReading
+        var organ: String
+        var counts: [Int]
+    }
+
     /// Nil for a study without marks questions.
     func marksReport() -> MarksReport? {
         let categories = markCategories
@@ -60,20 +67,30 @@ extension ReportBuilder {
             marksByReading[reading, default: []].append(MarkMatcher.Mark(category: row.category, shape: shape))
         }
         marksByReading = marksByReading.mapValues { $0.sorted(by: Self.markOrder) }
+        // Counted once, so the many subsets below only add integers.
+        let counted = readingOrgans.map { reading, organ in
+            let marks = marksByReading[reading] ?? []
+            return CountedReading(reading: reading, organ: organ,
+                                  counts: categories.map { category in marks.filter { $0.category == category }.count })
+        }
 
         var shares: [MarkShare] = []
         for model in sources {
-            let ofModel = readingOrgans.filter { $0.key.model == model }
+            let ofModel = counted.filter { $0.reading.model == model }
             for organ in organs + ["all"] {
-                let subset = ofModel.filter { organ == "all" || $0.value == organ }.map(\.key)
+                let subset = organ == "all" ? ofModel : ofModel.filter { $0.organ == organ }
                 if subset.isEmpty, organ != "all" { continue }
-                for category in categories {
-                    shares += markShares(subset, model: model, organ: organ, category: category, marks: marksByReading)
+                let byReader = Dictionary(grouping: subset, by: \.reading.reader)
+                let byCase = Dictionary(grouping: subset, by: \.reading.caseId)
+                let cases = byCase.keys.sorted().map { byCase[$0]! }
+                for (index, category) in categories.enumerated() {
+                    shares += markShares(byReader: byReader, cases: cases, all: subset, category: index,
+                                         names: (model, organ, category))
                 }
             }
         }
         let agreement = sources.map { model in
-            localisationAgreement(model: model, readings: Set(readingOrgans.keys.filter { $0.model == model }),
+            localisationAgreement(model: model, readings: readingOrgans.keys.filter { $0.model == model },
                                   marks: marksByReading)
         }
         return MarksReport(matchRadius: matcher.radius, minimumIoU: matcher.minimumIoU,
@@ -91,38 +108,37 @@ extension ReportBuilder {
     }
 
     /// Each reader's share with its Wilson interval, then the pooled share with its
-    /// bootstrap interval over cases.
-    func markShares(_ readings: [MarkReading], model: String, organ: String, category: String,
-                    marks: [MarkReading: [MarkMatcher.Mark]]) -> [MarkShare] {
-        func count(_ reading: MarkReading) -> Int { marks[reading]?.filter { $0.category == category }.count ?? 0 }
-        func share(reader: String, _ subset: [MarkReading], interval: (Int, Int) -> (Double, Double)?) -> MarkShare {
-            let marked = subset.filter { count($0) > 0 }.count
-            let total = subset.map(count).reduce(0, +)
+    /// bootstrap interval over cases (`cases`: the readings of each case, in case order).
+    func markShares(byReader: [String: [CountedReading]], cases: [[CountedReading]], all: [CountedReading],
+                    category k: Int, names: (model: String, organ: String, category: String)) -> [MarkShare] {
+        func share(reader: String, _ subset: [CountedReading], interval: (Int, Int) -> (Double, Double)?) -> MarkShare {
+            let marked = subset.filter { $0.counts[k] > 0 }.count
+            let total = subset.reduce(0) { $0 + $1.counts[k] }
             let bounds = interval(marked, subset.count)
-            return MarkShare(model: model, organ: organ, category: category, reader: reader, readings: subset.count,
-                             marked: marked,
+            return MarkShare(model: names.model, organ: names.organ, category: names.category, reader: reader,
+                             readings: subset.count, marked: marked,
                              share: Estimate(subset.isEmpty ? nil : Double(marked) / Double(subset.count),
                                              lower: bounds?.0, upper: bounds?.1, reason: "no readings"),
                              marks: total, marksPerReading: subset.isEmpty ? nil : Double(total) / Double(subset.count))
         }
         var result = readers.map { reader in
-            share(reader: reader, readings.filter { $0.reader == reader }) { marked, n in
+            share(reader: reader, byReader[reader] ?? []) { marked, n in
                 WilsonInterval(successes: marked, trials: n).map { ($0.lower, $0.upper) }
             }
         }
         // Units of the bootstrap: the cases, each with its readings marked and read.
-        var perCase: [String: (marked: Int, readings: Int)] = [:]
-        for reading in readings {
-            let entry = perCase[reading.caseId] ?? (0, 0)
-            perCase[reading.caseId] = (entry.marked + (count(reading) > 0 ? 1 : 0), entry.readings + 1)
-        }
-        let units = perCase.keys.sorted().map { perCase[$0]! }
-        var generator = SplitMix64(state: Self.bootstrapSeed(snapshot.study.seedValue, model, organ, category))
-        result.append(share(reader: "all readers", readings) { _, _ in
+        let units = cases.map { readings in (marked: readings.filter { $0.counts[k] > 0 }.count, readings: readings.count) }
+        var generator = SplitMix64(state: Self.bootstrapSeed(snapshot.study.seedValue, names.model, names.organ,
+                                                             names.category))
+        result.append(share(reader: "all readers", all) { _, _ in
             PercentileBootstrap.interval(units: units, replicates: Self.bootstrapReplicates,
                                          below: { generator.below($0) }) { sample in
-                let readings = sample.reduce(0) { $0 + $1.readings }
-                return readings > 0 ? Double(sample.reduce(0) { $0 + $1.marked }) / Double(readings) : nil
+                var marked = 0, read = 0
+                for unit in sample {
+                    marked += unit.marked
+                    read += unit.readings
+                }
+                return read > 0 ? Double(marked) / Double(read) : nil
             }.map { ($0.lower, $0.upper) }
         })
         return result
@@ -137,13 +153,13 @@ extension ReportBuilder {
     }
 
     /// Per reader pair, the marks of the cases both read on this image matched one to one.
-    func localisationAgreement(model: String, readings: Set<MarkReading>,
+    func localisationAgreement(model: String, readings: [MarkReading],
                                marks: [MarkReading: [MarkMatcher.Mark]]) -> MarkLocalisationAgreement {
+        let casesOf = Dictionary(grouping: readings, by: \.reader).mapValues { Set($0.map(\.caseId)) }
         var pairs: [ReaderPairMarkAgreement] = []
         for i in readers.indices {
             for j in readers.indices where j > i {
-                let casesA = Set(readings.filter { $0.reader == readers[i] }.map(\.caseId))
-                let shared = readings.filter { $0.reader == readers[j] && casesA.contains($0.caseId) }.map(\.caseId).sorted()
+                let shared = (casesOf[readers[i]] ?? []).intersection(casesOf[readers[j]] ?? []).sorted()
                 var counts = MarkAgreementCounts()
                 for caseId in shared {
                     counts.add(marks[MarkReading(reader: readers[i], caseId: caseId, model: model)] ?? [],
