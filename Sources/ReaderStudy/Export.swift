@@ -102,8 +102,43 @@ public enum StudyExport {
         "question", "value", "value_unblinded",
     ]
 
-    /// A JSON array of row objects with the CSV's column names; times as in the CSV.
-    public static func json(_ rows: [ExportRow]) throws -> Data {
+    /// Every mark of the study's latest answer sets (or of all), unblinded, ordered by
+    /// reader, list position, revision and the order placed.
+    public static func marks(from store: any CoordinatorStudyStore, study name: String,
+                             allRevisions: Bool = false) throws -> [MarkExportRow] {
+        try store.exportMarks(study: name, allRevisions: allRevisions)
+    }
+
+    /// The marks file (`study export --marks`): `MarkExportRow.columnNames` as the
+    /// header, written as `csv` writes the answers; width and height are empty for a point.
+    public static func marksCSV(_ rows: [MarkExportRow]) -> String {
+        let formatter = isoFormatter()
+        let cells: [[CSVCell]] = rows.map { row in
+            [
+                .text(row.study), .text(row.reader), .text(row.caseId), .text(row.organ), .text(row.panelLabel),
+                .text(row.model), .text(row.question), .text(row.category), .text(row.shape), .number(String(row.x)),
+                .number(String(row.y)), .number(row.width.map(String.init) ?? ""), .number(row.height.map(String.init) ?? ""),
+                .number(String(row.confidence)), .number(row.isRepeat ? "true" : "false"),
+                .number(row.isCalibration ? "true" : "false"), .number(String(row.revision)),
+                .number(row.isLatest ? "true" : "false"), .number(timestamp(row.startedAt, formatter)),
+                .number(timestamp(row.submittedAt, formatter)),
+            ]
+        }
+        return CSVTable.render(header: MarkExportRow.columnNames, rows: cells)
+    }
+
+    /// The marks file's columns that hold text, neutralised on export and restored on import.
+    public static let markTextColumns: Set<String> = [
+        "study", "reader", "case_id", "organ", "panel_label", "model", "question", "category", "shape",
+    ]
+
+    /// One object, `{"answers": [...], "marks": [...]}`: arrays of row objects with the
+    /// CSV files' column names (a point's mark has no width or height); times as in the CSV.
+    public static func json(answers: [ExportRow], marks: [MarkExportRow]) throws -> Data {
+        struct Document: Encodable {
+            var answers: [ExportRow]
+            var marks: [MarkExportRow]
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let formatter = isoFormatter()
@@ -111,7 +146,7 @@ public enum StudyExport {
             var container = encoder.singleValueContainer()
             try container.encode(timestamp(date, formatter))
         }
-        return try encoder.encode(rows)
+        return try encoder.encode(Document(answers: answers, marks: marks))
     }
 
     /// `date` to the nearest millisecond. The formatter truncates, and a stored

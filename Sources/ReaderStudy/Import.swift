@@ -8,12 +8,16 @@ public struct ImportSummary: Equatable, Sendable {
     public var answers: Int
     /// Answer sets already in the database (same showing, revision and times): not stored again.
     public var alreadyPresent: Int
+    /// Marks stored (with the answer sets stored).
+    public var marks = 0
 }
 
 /// A CSV that cannot be imported; nothing of it was stored.
 public enum StudyImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case badHeader(path: String, expected: String)
+    /// A marks file whose first line is not `MarkExportRow.columnNames`.
+    case badMarksHeader(path: String, expected: String)
     /// `row` counts data rows from 1 (the header is row 0); `line` is the file's line.
     case badRow(path: String, row: Int, line: Int, reason: String)
     /// One field disagrees with the study: `column` is the header's name for it.
@@ -25,6 +29,8 @@ public enum StudyImportError: Error, Equatable, Sendable, CustomStringConvertibl
             return "Cannot read \(path): \(reason)."
         case let .badHeader(path, expected):
             return "\(path) is not a usreview answer export: the first line must be the header \(expected). Nothing was imported."
+        case let .badMarksHeader(path, expected):
+            return "\(path) is not a usreview marks export: the first line must be the header \(expected). Nothing was imported."
         case let .badRow(path, row, line, reason):
             return "\(path), row \(row) (line \(line)): \(reason). Nothing was imported; correct the row and import again."
         case let .badField(path, row, line, column, reason):
@@ -48,9 +54,18 @@ public enum StudyImportError: Error, Equatable, Sendable, CustomStringConvertibl
 /// All answer sets are stored in one transaction. An answer set already present (same
 /// showing, revision and submit time) is skipped, so importing a file twice changes
 /// nothing; the same revision with another time is an error.
+///
+/// A marks file (`study export --marks`, header `MarkExportRow.columnNames`) is read
+/// with the answers: each mark is checked against the study the same way (reader, case
+/// and showing, the panel a candidate with its model, a marks question and one of its
+/// categories, the shape and confidence) and belongs to an answer set of the answers
+/// file (same reader, showing and revision, same times); the store then checks that it
+/// lies inside the panel's image and that each marks answer counts its marks. An answer
+/// to a question the set's own answers did not ask (`when`) is refused.
 public enum StudyImport {
-    public static func importCSV(_ text: String, into store: any CoordinatorStudyStore, study name: String,
-                                 source path: String = "(input)") throws -> ImportSummary {
+    public static func importCSV(_ text: String, marks marksText: String? = nil, into store: any CoordinatorStudyStore,
+                                 study name: String, source path: String = "(input)",
+                                 marksSource marksPath: String = "(marks)") throws -> ImportSummary {
         let records: [CSVRecord]
         do { records = try CSVTable.parse(text) } catch {
             throw StudyImportError.unreadable(path: path, reason: error.description)
@@ -81,6 +96,12 @@ public enum StudyImport {
             var answers: [PendingAnswer]
             var row: Int
             var line: Int
+            /// Each answer's row and line.
+            var answerRows: [(row: Int, line: Int)]
+            var candidates: [String]
+            var marks: [PendingMark] = []
+            /// Each mark's row and line in the marks file.
+            var markRows: [(row: Int, line: Int)] = []
         }
         var groups: [Group] = []
         var groupIndex: [String: Int] = [:]
@@ -172,33 +193,181 @@ public enum StudyImport {
                     throw bad("answer '\(question)'\(label.isEmpty ? "" : " (\(label))") appears twice in one answer set")
                 }
                 groups[index].answers.append(PendingAnswer(questionKey: question, panelLabel: label, value: canonical))
+                groups[index].answerRows.append((rowNumber, record.line))
             } else {
                 groupIndex[key] = groups.count
                 groups.append(Group(reader: reader, listPosition: presentation.listPosition, revision: revision, startedAt: startedAt,
                                     submittedAt: submittedAt, durationMs: duration,
                                     answers: [PendingAnswer(questionKey: question, panelLabel: label, value: canonical)],
-                                    row: rowNumber, line: record.line))
+                                    row: rowNumber, line: record.line, answerRows: [(rowNumber, record.line)],
+                                    candidates: candidates))
+            }
+        }
+        // A hidden question's answer is never stored by a reader's client: refuse it here too.
+        for group in groups {
+            var given: [AnswerSlot: String] = [:]
+            for answer in group.answers { given[AnswerSlot(question: answer.questionKey, panel: answer.panelLabel)] = answer.value }
+            let asked = Set(AnswerSlot.asked(snapshot.questions, candidates: group.candidates, answers: given))
+            for (answer, place) in zip(group.answers, group.answerRows) {
+                guard !asked.contains(AnswerSlot(question: answer.questionKey, panel: answer.panelLabel)),
+                      let condition = questions[answer.questionKey]?.when else { continue }
+                throw StudyImportError.badRow(path: path, row: place.row, line: place.line,
+                                              reason: AnswerError.notAsked(question: answer.questionKey,
+                                                                           condition: condition.description).description)
+            }
+        }
+        if let marksText {
+            try readMarks(marksText, path: marksPath, study: name, snapshot: snapshot, readers: readers, showings: showings,
+                          date: date) { key, startedAt, submittedAt, mark, place in
+                guard let index = groupIndex[key] else { return nil }
+                guard groups[index].startedAt == startedAt else { return "started_at" }
+                guard groups[index].submittedAt == submittedAt else { return "submitted_at" }
+                groups[index].marks.append(mark)
+                groups[index].markRows.append(place)
+                return ""
             }
         }
         do {
             return try store.importAnswerSets(groups.map { group in
                 ImportedAnswerSet(reader: group.reader, listPosition: group.listPosition, revision: group.revision,
                                   startedAt: group.startedAt, submittedAt: group.submittedAt, durationMs: group.durationMs,
-                                  answers: group.answers)
+                                  answers: group.answers, marks: group.marks)
             }, study: name)
         } catch let conflict as ImportConflict {
             let group = groups[conflict.index]
+            if let mark = conflict.mark, group.markRows.indices.contains(mark) {
+                let place = group.markRows[mark]
+                throw StudyImportError.badRow(path: marksPath, row: place.row, line: place.line, reason: conflict.reason)
+            }
             throw StudyImportError.badRow(path: path, row: group.row, line: group.line, reason: conflict.reason)
         }
     }
 
-    /// Reads a file and imports it.
-    public static func importFile(_ url: URL, into store: any CoordinatorStudyStore, study name: String) throws -> ImportSummary {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw StudyImportError.unreadable(path: url.path, reason: error.localizedDescription)
+    /// Checks every row of a marks file against the study and hands each mark to `add`
+    /// with its answer set's key ("reader|listPosition|revision") and times; `add` returns
+    /// nil when the answers file has no such set, the name of a time column that differs
+    /// from the set's, or "" when it took the mark.
+    private static func readMarks(_ text: String, path: String, study name: String, snapshot: StudySnapshot,
+                                  readers: Set<String>, showings: [Showing.Key: Showing], date: (String) -> Date?,
+                                  add: (String, Date, Date, PendingMark, (row: Int, line: Int)) -> String?) throws {
+        let records: [CSVRecord]
+        do { records = try CSVTable.parse(text) } catch {
+            throw StudyImportError.unreadable(path: path, reason: error.description)
         }
-        return try importCSV(text, into: store, study: name, source: url.path)
+        let header = MarkExportRow.columnNames
+        guard let first = records.first, first.fields == header else {
+            throw StudyImportError.badMarksHeader(path: path, expected: header.joined(separator: ","))
+        }
+        let questions = Dictionary(snapshot.questions.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let casesByID = Dictionary(snapshot.cases.map { ($0.caseId, $0) }, uniquingKeysWith: { a, _ in a })
+        for (offset, record) in records.dropFirst().enumerated() {
+            let rowNumber = offset + 1
+            func bad(_ reason: String) -> StudyImportError {
+                .badRow(path: path, row: rowNumber, line: record.line, reason: reason)
+            }
+            func badField(_ column: String, _ reason: String) -> StudyImportError {
+                .badField(path: path, row: rowNumber, line: record.line, column: column, reason: reason)
+            }
+            guard record.fields.count == header.count else {
+                throw bad("it has \(record.fields.count) fields, the marks export has \(header.count)")
+            }
+            let f = zip(header, record.fields).map { StudyExport.markTextColumns.contains($0) ? CSVTable.restored($1) : $1 }
+            func field(_ column: String) -> String { f[header.firstIndex(of: column)!] }
+            func whole(_ column: String, from minimum: Int) throws -> Int {
+                guard let value = Int(field(column)), value >= minimum else {
+                    throw badField(column, "'\(field(column))' is not a whole number from \(minimum)")
+                }
+                return value
+            }
+            func flag(_ column: String) throws -> Bool {
+                switch field(column) {
+                case "true": return true
+                case "false": return false
+                default: throw badField(column, "must be true or false, not '\(field(column))'")
+                }
+            }
+            guard field("study") == name else { throw badField("study", "it belongs to study '\(field("study"))', not '\(name)'") }
+            let reader = field("reader")
+            guard readers.contains(reader) else {
+                throw badField("reader", "unknown reader '\(reader)' (readers must have enrolled in the study)")
+            }
+            let caseId = field("case_id")
+            guard let studyCase = casesByID[caseId] else { throw badField("case_id", "unknown case '\(caseId)' (not a case of the study)") }
+            guard field("organ") == studyCase.organ.rawValue else {
+                throw badField("organ", "'\(field("organ"))' but the study has '\(studyCase.organ.rawValue)' for case \(caseId)")
+            }
+            let isRepeat = try flag("is_repeat"), isCalibration = try flag("is_calibration")
+            _ = try flag("is_latest")
+            guard let showing = showings[Showing.Key(reader: reader, caseId: caseId, isRepeat: isRepeat)] else {
+                throw bad("reader '\(reader)' was never shown case \(caseId)\(isRepeat ? " a second time" : "")")
+            }
+            guard isCalibration == showing.isCalibration else {
+                throw badField("is_calibration", "'\(field("is_calibration"))' but this showing of case \(caseId) is "
+                               + (showing.isCalibration ? "a calibration case" : "not a calibration case"))
+            }
+            let label = field("panel_label")
+            let candidates = showing.panels.filter { !$0.isReference }
+            guard let panel = candidates.first(where: { $0.label == label }) else {
+                throw badField("panel_label", "'\(label)' is not a candidate panel of this showing (candidates: "
+                               + candidates.map(\.label).joined(separator: ", ") + ")")
+            }
+            guard panel.source.resultName == field("model") else {
+                throw badField("model", "panel \(label) of this showing is \(panel.source.resultName), not '\(field("model"))'")
+            }
+            let questionKey = field("question")
+            guard let question = questions[questionKey], let categories = question.markCategories else {
+                let marksQuestions = snapshot.questions.filter { $0.markCategories != nil }.map(\.key)
+                throw badField("question", "'\(questionKey)' is not a marks question of the study (marks questions: "
+                               + marksQuestions.joined(separator: ", ") + ")")
+            }
+            guard categories.contains(field("category")) else {
+                throw badField("category", "'\(field("category"))' is not one of " + categories.joined(separator: ", "))
+            }
+            let x = try whole("x", from: 0), y = try whole("y", from: 0)
+            let shape: MarkShape
+            switch field("shape") {
+            case "point":
+                for column in ["width", "height"] where !field(column).isEmpty {
+                    throw badField(column, "must be empty for a point")
+                }
+                shape = .point(x: x, y: y)
+            case "box":
+                shape = .box(x: x, y: y, width: try whole("width", from: 1), height: try whole("height", from: 1))
+            default:
+                throw badField("shape", "must be point or box, not '\(field("shape"))'")
+            }
+            let confidence = try whole("confidence", from: 1)
+            guard PendingMark.confidenceRange.contains(confidence) else { throw badField("confidence", "\(confidence) is not 1 to 5") }
+            let revision = try whole("revision", from: 1)
+            guard let startedAt = date(field("started_at")) else { throw badField("started_at", "'\(field("started_at"))' is not an ISO 8601 time") }
+            guard let submittedAt = date(field("submitted_at")) else {
+                throw badField("submitted_at", "'\(field("submitted_at"))' is not an ISO 8601 time")
+            }
+            let mark = PendingMark(questionKey: questionKey, panelLabel: label, category: field("category"), shape: shape,
+                                   confidence: confidence)
+            switch add("\(reader)|\(showing.listPosition)|\(revision)", startedAt, submittedAt, mark, (rowNumber, record.line)) {
+            case nil:
+                throw bad("the answers file has no answer set of reader '\(reader)' for this showing of case \(caseId) "
+                          + "at revision \(revision)")
+            case let column? where !column.isEmpty:
+                throw badField(column, "'\(field(column))' differs from the \(column) of its answer set in the answers file")
+            default:
+                break
+            }
+        }
+    }
+
+    /// Reads a file and imports it.
+    /// Reads the answers file (and the marks file) and imports them.
+    public static func importFile(_ url: URL, marks marksURL: URL? = nil, into store: any CoordinatorStudyStore,
+                                  study name: String) throws -> ImportSummary {
+        func read(_ url: URL) throws -> String {
+            do { return try String(contentsOf: url, encoding: .utf8) } catch {
+                throw StudyImportError.unreadable(path: url.path, reason: error.localizedDescription)
+            }
+        }
+        return try importCSV(try read(url), marks: try marksURL.map(read), into: store, study: name, source: url.path,
+                             marksSource: marksURL?.path ?? "(marks)")
     }
 }
 

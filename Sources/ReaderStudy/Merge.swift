@@ -231,6 +231,11 @@ extension SQLiteStudyStore {
                             answer.submissionId = copy.id!
                             try answer.insert(db)
                         }
+                        for var mark in content.marks[submission.id!] ?? [] {
+                            mark.id = nil
+                            mark.submissionId = copy.id!
+                            try mark.insert(db)
+                        }
                         summary.submissionsAdded += 1
                     }
                 }
@@ -251,6 +256,8 @@ struct MergeContent {
     var submissions: [Int64: [Submission]]
     /// By submission ID.
     var answers: [Int64: [Answer]]
+    /// By submission ID, in the order placed.
+    var marks: [Int64: [MarkRecord]]
     /// By presentation ID.
     var panels: [Int64: [PanelRecord]]
     var panelKeys: [Int64: [PanelKeyRecord]]
@@ -268,6 +275,7 @@ struct MergeContent {
         presentations = try Presentation.order(Presentation.Columns.position).fetchAll(db)
         submissions = Dictionary(grouping: try Submission.order(Submission.Columns.revision).fetchAll(db), by: \.presentationId)
         answers = Dictionary(grouping: try Answer.order(Column("id")).fetchAll(db), by: \.submissionId)
+        marks = Dictionary(grouping: try MarkRecord.order(MarkRecord.Columns.ordinal).fetchAll(db), by: \.submissionId)
         panels = Dictionary(grouping: try PanelRecord.order(Column("position")).fetchAll(db), by: \.presentationId)
         panelKeys = Dictionary(grouping: try PanelKeyRecord.fetchAll(db), by: \.presentationId)
         images = Dictionary(try PanelImageRecord.fetchAll(db).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

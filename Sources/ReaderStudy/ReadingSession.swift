@@ -314,8 +314,10 @@ public final class ReadingSession {
         let latest = state.latestRevision[presentation.id!]
         current = PresentedCase(presentation: presentation, studyCase: casesByID[presentation.studyCaseId]!,
                                 panels: state.panels[presentation.id!] ?? [], nextRevision: (latest ?? 0) + 1)
-        if latest != nil, let (_, answers) = try store.latestAnswers(presentationId: presentation.id!) {
+        if latest != nil, let (submission, answers) = try store.latestAnswers(presentationId: presentation.id!) {
             for answer in answers { pending[AnswerSlot(question: answer.questionKey, panel: answer.panelLabel)] = answer.value }
+            // The stored answers already hold each marks question's count of these marks.
+            marks = try store.marks(submissionId: submission.id!).map(\.mark)
         }
     }
 

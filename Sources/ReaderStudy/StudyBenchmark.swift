@@ -138,17 +138,39 @@ public struct StudyBenchmark: Sendable {
                       reportMakeMedianMs: makeTimes[makeTimes.count / 2], reports: reportTimes.count)
     }
 
-    /// Answers every question of the current case; returns the number of answers.
-    static func fillExample(_ session: ReadingSession, variant: Int) throws -> Int {
+    /// Answers every question of the current case, those its answers make asked too, and
+    /// places 1–2 marks inside the image for each marks question asked; returns the
+    /// number of answers. Simulated readers use it, so reports and benchmarks have marks.
+    public static func fillExample(_ session: ReadingSession, variant: Int) throws -> Int {
         guard let current = session.current else { return 0 }
         let labels = current.candidates.map(\.label)
-        var count = 0
-        for slot in session.allSlots {
+        var done = Set<AnswerSlot>()
+        var sizes: [String: (width: Int, height: Int)] = [:]
+        while let slot = session.allSlots.first(where: { !done.contains($0) }) {
+            done.insert(slot)
             let question = session.questions.first { $0.key == slot.question }!
-            try session.answer(slot.question, panel: slot.panel.isEmpty ? nil : slot.panel,
-                               value: question.exampleValue(candidates: labels, variant: variant + 1))
-            count += 1
+            guard let categories = question.markCategories else {
+                try session.answer(slot.question, panel: slot.panel.isEmpty ? nil : slot.panel,
+                                   value: question.exampleValue(candidates: labels, variant: variant + 1))
+                continue
+            }
+            guard let panel = current.candidates.first(where: { $0.label == slot.panel }) else { continue }
+            if sizes[panel.imageId] == nil {
+                let image = try session.store.panelImage(id: panel.imageId)
+                sizes[panel.imageId] = (image.width, image.height)
+            }
+            let (width, height) = sizes[panel.imageId]!
+            let category = categories[abs(variant) % categories.count]
+            try session.addMark(PendingMark(questionKey: question.key, panelLabel: panel.label, category: category,
+                                            shape: .point(x: width / 2, y: height / 2), confidence: 1 + abs(variant) % 5),
+                                imageWidth: width, imageHeight: height)
+            if variant % 4 == 0 {
+                try session.addMark(PendingMark(questionKey: question.key, panelLabel: panel.label, category: category,
+                                                shape: .box(x: width / 4, y: height / 4, width: max(1, width / 8),
+                                                            height: max(1, height / 8))),
+                                    imageWidth: width, imageHeight: height)
+            }
         }
-        return count
+        return done.count
     }
 }

@@ -86,8 +86,12 @@ final class ExportTests: XCTestCase {
 
     func testJSONHasTheSameColumns() throws {
         let (_, session) = try makeAnsweredStudy()
-        let data = try StudyExport.json(try StudyExport.rows(from: session.sqlite, study: "pilot"))
-        let objects = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        let data = try StudyExport.json(answers: try StudyExport.rows(from: session.sqlite, study: "pilot"),
+                                        marks: try StudyExport.marks(from: session.sqlite, study: "pilot"))
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(Set(document.keys), ["answers", "marks"])
+        XCTAssertEqual((document["marks"] as? [Any])?.count, 0)
+        let objects = try XCTUnwrap(document["answers"] as? [[String: Any]])
         XCTAssertEqual(objects.count, 11)
         XCTAssertEqual(Set(objects[0].keys), Set(ExportRow.CodingKeys.allCases.map(\.rawValue)))
         XCTAssertEqual(objects[0]["started_at"] as? String, "2027-01-15T08:00:02.500Z")   // the revision's display time

@@ -306,7 +306,7 @@ final class PostgresSecurityTests: XCTestCase {
     func testMigratingTwiceChangesNothingAndANewerSchemaIsRefused() throws {
         try PostgresSchema.migrate(server.coordinator)
         XCTAssertEqual(try server.coordinator.execute("SELECT name FROM usreview.schema_migration ORDER BY name").rows,
-                       [["v1-studies"], ["v2-frozen"], ["v3-closed-submissions"]])
+                       [["v1-studies"], ["v2-frozen"], ["v3-closed-submissions"], ["v4-marks"]])
         try server.coordinator.execute("INSERT INTO usreview.schema_migration (name) VALUES ('v9-future')")
         XCTAssertThrowsError(try PostgresSchema.migrate(server.coordinator)) { error in
             XCTAssertEqual(error as? PostgresSchemaError,

@@ -14,7 +14,7 @@ final class StoreTests: XCTestCase {
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try Bool.fetchOne(db, sql: "PRAGMA foreign_keys"), true)
             XCTAssertEqual(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'"), SQLiteStudyStore.formatName)
-            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), ["v1-studies", "v2-enrolment", "v3-frozen"])
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), ["v1-studies", "v2-enrolment", "v3-frozen", "v4-marks"])
         }
         try store.close()
         // The header itself carries the application id once checkpointed.

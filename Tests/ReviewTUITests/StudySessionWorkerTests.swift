@@ -30,6 +30,7 @@ private final class GatedStore: ReaderStudyStore, @unchecked Sendable {
         gate.wait()
         return try inner.submit(set)
     }
+    func marks(submissionId: Int64) throws -> [StoredMark] { try inner.marks(submissionId: submissionId) }
     func recordSkip(readerId: Int64, position: Int) throws { try inner.recordSkip(readerId: readerId, position: position) }
     func finalise(readerId: Int64, now: Date) throws { try inner.finalise(readerId: readerId, now: now) }
     func latestAnswers(presentationId: Int64) throws -> (Submission, [Answer])? {

@@ -156,6 +156,10 @@ public protocol ReaderStudyStore: AnyObject, Sendable {
     /// The latest answer set of a presentation and its answers (nil when unanswered).
     func latestAnswers(presentationId: Int64) throws -> (Submission, [Answer])?
 
+    /// The marks of one answer set (`Submission.id`), in the order placed. On a server a
+    /// reader reads only their own.
+    func marks(submissionId: Int64) throws -> [StoredMark]
+
     /// Takes the reader's lease, or renews it when `holder` already has it.
     ///
     /// - Throws: `StudyStoreError.readerBusy` naming the other holder and when its lease
@@ -199,6 +203,10 @@ public protocol CoordinatorStudyStore: ReaderStudyStore {
     /// Every answer, unblinded, ordered by reader, list position, revision and form order.
     func exportRows(study name: String, allRevisions: Bool) throws -> [ExportRow]
 
+    /// Every mark, unblinded (the model behind each panel label), ordered by reader, list
+    /// position, revision and the order placed.
+    func exportMarks(study name: String, allRevisions: Bool) throws -> [MarkExportRow]
+
     /// Readers and their progress.
     func status(ofStudy name: String) throws -> StudyStatus
 
@@ -208,7 +216,9 @@ public protocol CoordinatorStudyStore: ReaderStudyStore {
     /// Stores answer sets collected elsewhere (paper forms, another tool, a restore), each
     /// as the given revision of a reader's showing, all in one transaction. A set already
     /// stored (same showing and revision, submit time within a millisecond) is counted and
-    /// not stored again, so an import can be repeated.
+    /// not stored again, so an import can be repeated. Marks are checked as `submit`
+    /// checks them (`MarkChecks`) and stored with their set; an already stored set's
+    /// marks must be the same.
     ///
     /// - Throws: `ImportConflict` naming the set whose revision is stored with another
     ///   submit time, or whose showing does not exist (nothing is stored then).
@@ -225,9 +235,12 @@ public struct ImportedAnswerSet: Equatable, Sendable {
     public var submittedAt: Date
     public var durationMs: Int64
     public var answers: [PendingAnswer]
+    /// The set's marks, in the order placed.
+    public var marks: [PendingMark]
 
     public init(reader: String, listPosition: Int, revision: Int, startedAt: Date, submittedAt: Date, durationMs: Int64,
-                answers: [PendingAnswer]) {
+                answers: [PendingAnswer], marks: [PendingMark] = []) {
+        self.marks = marks
         self.reader = reader
         self.listPosition = listPosition
         self.revision = revision
@@ -242,4 +255,6 @@ public struct ImportedAnswerSet: Equatable, Sendable {
 public struct ImportConflict: Error, Equatable, Sendable {
     public var index: Int
     public var reason: String
+    /// The mark of that set at fault (an index into its `marks`), when it is one mark.
+    public var mark: Int? = nil
 }

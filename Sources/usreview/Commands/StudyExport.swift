@@ -15,6 +15,12 @@ struct StudyExportCommand: ParsableCommand {
             value, value_unblinded, started_at, submitted_at (ISO 8601, UTC), duration_ms, \
             is_repeat, is_calibration, revision, is_latest. CSV follows RFC 4180 (UTF-8, CRLF). \
             The database is opened read-only: exporting never changes it.
+
+            Marks (--marks FILE, one row per mark, beside the answers) have the header \
+            \(MarkExportRow.columnNames.joined(separator: ",")) — x, y, width, height in the \
+            source image's pixels from the top left, width and height empty for a point, \
+            confidence 1 to 5, model unblinded; `study import --marks` reads the same file. \
+            With --format json the output is one object {"answers": [...], "marks": [...]}.
             """
     )
 
@@ -27,18 +33,39 @@ struct StudyExportCommand: ParsableCommand {
     @Option(help: "Write to this file (atomically) instead of standard output.", completion: .file())
     var out: String?
 
-    @Flag(help: "Include answers replaced by later revisions (the audit trail).")
+    @Option(help: "Also write the marks, as CSV, to this file (atomically).", completion: .file())
+    var marks: String?
+
+    @Flag(help: "Include answers (and marks) replaced by later revisions (the audit trail).")
     var allRevisions = false
 
     @OptionGroup var database: StudyDatabaseOptions
 
+    func validate() throws {
+        if marks != nil, format == .json {
+            throw ValidationError("--marks writes the marks as CSV; with --format json they are the output's \"marks\" array.")
+        }
+        if let marks, let out, URL(fileURLWithPath: marks).standardizedFileURL == URL(fileURLWithPath: out).standardizedFileURL {
+            throw ValidationError("--marks and --out name the same file; give the marks a file of their own.")
+        }
+    }
+
     func run() throws {
-        if let out {
-            try OutputGuard.check(output: URL(fileURLWithPath: out), inputs: database.inputFiles)
+        for output in [out, marks].compactMap({ $0 }) {
+            try OutputGuard.check(output: URL(fileURLWithPath: output), inputs: database.inputFiles)
         }
         let store = try database.coordinatorStore(readOnly: true)
         let rows = try ReaderStudy.StudyExport.rows(from: store, study: study, allRevisions: allRevisions)
-        let data = format == .csv ? Data(ReaderStudy.StudyExport.csv(rows).utf8) : try ReaderStudy.StudyExport.json(rows)
-        try emitDocument(data, isJSON: format == .json, to: out, summary: "Wrote \(rows.count) answers to \(out ?? "").")
+        let markRows = format == .json || marks != nil
+            ? try ReaderStudy.StudyExport.marks(from: store, study: study, allRevisions: allRevisions) : []
+        let data = format == .csv ? Data(ReaderStudy.StudyExport.csv(rows).utf8)
+            : try ReaderStudy.StudyExport.json(answers: rows, marks: markRows)
+        if let marks {
+            try AtomicFile.write(Data(ReaderStudy.StudyExport.marksCSV(markRows).utf8), to: URL(fileURLWithPath: marks))
+            printError("Wrote \(markRows.count) marks to \(marks).")
+        }
+        let summary = format == .json ? "Wrote \(rows.count) answers and \(markRows.count) marks to \(out ?? "")."
+            : "Wrote \(rows.count) answers to \(out ?? "")."
+        try emitDocument(data, isJSON: format == .json, to: out, summary: summary)
     }
 }

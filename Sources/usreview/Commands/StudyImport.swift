@@ -11,6 +11,11 @@ struct StudyImportCommand: ParsableCommand {
             (known reader, case, question, panel and model; a valid value; ISO 8601 times); the first \
             bad row is named with the reason and nothing is imported. Readers must have enrolled. \
             Answer sets already in the database are skipped, so importing twice changes nothing.
+
+            --marks FILE imports the marks of those answer sets, in the format of study export \
+            --marks: the header must be \(MarkExportRow.columnNames.joined(separator: ",")). Each mark \
+            must belong to an answer set of the answers file (reader, case, revision and times), lie \
+            inside its panel's image, and each marks answer must equal its panel's number of marks.
             """
     )
 
@@ -20,14 +25,18 @@ struct StudyImportCommand: ParsableCommand {
     @Argument(help: "The CSV file.", completion: .file())
     var file: String
 
+    @Option(help: "The marks CSV (study export --marks) of these answers.", completion: .file())
+    var marks: String?
+
     @OptionGroup var database: StudyDatabaseOptions
 
     func run() throws {
         try database.requireExisting()
         let store = try database.coordinatorStore()
-        let summary = try StudyImport.importFile(URL(fileURLWithPath: file), into: store, study: study)
+        let summary = try StudyImport.importFile(URL(fileURLWithPath: file), marks: marks.map { URL(fileURLWithPath: $0) },
+                                                 into: store, study: study)
         try store.close()
-        printText("Imported \(summary.answers) answers in \(summary.submissions) answer sets "
+        printText("Imported \(summary.answers) answers and \(summary.marks) marks in \(summary.submissions) answer sets "
               + "(\(summary.alreadyPresent) already present).")
     }
 }

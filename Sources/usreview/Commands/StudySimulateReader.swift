@@ -32,12 +32,8 @@ struct StudySimulateReaderCommand: ParsableCommand {
         defer { try? session.close() }
         var submitted = 0
         while submitted < answers, let current = session.current {
-            let labels = current.candidates.map(\.label)
-            for slot in session.allSlots {
-                let question = session.questions.first { $0.key == slot.question }!
-                try session.answer(slot.question, panel: slot.panel.isEmpty ? nil : slot.panel,
-                                   value: question.exampleValue(candidates: labels, variant: submitted + 1))
-            }
+            // Example answers, and marks where a "yes" asks for them.
+            _ = try StudyBenchmark.fillExample(session, variant: submitted)
             let submission = try session.submit()
             submitted += 1
             let line = "submitted \(submitted) position \(current.position) case \(current.studyCase.caseId) revision \(submission.revision)\n"

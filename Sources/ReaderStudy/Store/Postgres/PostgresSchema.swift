@@ -8,7 +8,7 @@ import Foundation
 /// read is split from the key by table, not by column or JSON path:
 /// - readers (their own rows, by row-level security): `study`, `question`, `study_case`,
 ///   `reader`, `presentation`, `panel` (label, place, an opaque image ID), `panel_image`,
-///   `submission`, `answer`, `reader_lease`;
+///   `submission`, `answer`, `mark`, `reader_lease`;
 /// - the key, never granted: `study_key` (seed, dataset, full definition), `study_model`
 ///   (names, paths, hashes), `case_source` (paths, hashes, split), `panel_key`
 ///   (label → low, high or model), `panel_image_key` (image → case and source).
@@ -173,6 +173,33 @@ public enum PostgresSchema {
             ("v3-closed-submissions", """
             DROP POLICY own_reader ON answer;
             CREATE POLICY own_reader ON answer TO \(group) USING (reader_role = current_user)
+              WITH CHECK (reader_role = current_user AND submission_id IN (
+                SELECT id FROM submission WHERE xmin = pg_current_xact_id()::xid));
+            """),
+            // Marks: where on a candidate image a reader saw something wrong, part of the
+            // answer set as its answers are (SQLite's `mark` is the same table). Readers
+            // insert and read their own, only into a set made in the same transaction,
+            // and never change them; the CHECKs hold against any client.
+            ("v4-marks", """
+            CREATE TABLE mark (
+              id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+              submission_id bigint NOT NULL REFERENCES submission,
+              reader_role name NOT NULL DEFAULT current_user,
+              ordinal int NOT NULL CHECK (ordinal >= 0),
+              question_key text NOT NULL, panel_label text NOT NULL, category text NOT NULL,
+              shape text NOT NULL CHECK (shape IN ('point', 'box')),
+              x int NOT NULL CHECK (x >= 0), y int NOT NULL CHECK (y >= 0), width int, height int,
+              confidence int NOT NULL CHECK (confidence BETWEEN 1 AND 5),
+              CHECK ((shape = 'point' AND width IS NULL AND height IS NULL)
+                     OR (shape = 'box' AND width >= 1 AND height >= 1)),
+              UNIQUE (submission_id, ordinal));
+            CREATE TRIGGER mark_append_only BEFORE UPDATE OR DELETE ON mark
+              FOR EACH ROW EXECUTE FUNCTION append_only();
+            CREATE TRIGGER mark_no_truncate BEFORE TRUNCATE ON mark
+              FOR EACH STATEMENT EXECUTE FUNCTION append_only();
+            GRANT SELECT, INSERT ON mark TO \(group);
+            ALTER TABLE mark ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY own_reader ON mark TO \(group) USING (reader_role = current_user)
               WITH CHECK (reader_role = current_user AND submission_id IN (
                 SELECT id FROM submission WHERE xmin = pg_current_xact_id()::xid));
             """)]

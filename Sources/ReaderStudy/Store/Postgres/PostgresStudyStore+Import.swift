@@ -23,8 +23,17 @@ extension PostgresStudyStore {
                     guard let time = PostgresValues.date(existing[0]), abs(time.timeIntervalSince(set.submittedAt)) < 0.001 else {
                         throw ImportConflict(index: index, reason: "revision \(set.revision) of this showing is already stored with another submit time")
                     }
+                    let storedId = try db.execute("""
+                        SELECT id FROM usreview.submission WHERE presentation_id = $1 AND revision = $2
+                        """, [presentationId, String(set.revision)]).rows.first?[0].flatMap { Int64($0) } ?? 0
+                    guard try marks(db, submissionId: storedId).map(\.mark) == set.marks else {
+                        throw ImportConflict(index: index, reason: "revision \(set.revision) of this showing is already stored with other marks")
+                    }
                     summary.alreadyPresent += 1
                     continue
+                }
+                if let problem = try firstMarkProblem(db, set.marks, answers: set.answers, presentationId: presentationId) {
+                    throw ImportConflict(index: index, reason: problem.error.description, mark: problem.mark)
                 }
                 let submissionId = try db.execute("""
                     INSERT INTO usreview.submission (presentation_id, reader_role, revision, client_token, started_at,
@@ -38,6 +47,8 @@ extension PostgresStudyStore {
                         VALUES ($1, $2, $3, $4, $5, $6)
                         """, [submissionId, showing[1], answer.questionKey, answer.panelLabel, answer.value, String(ordinal)])
                 }
+                try insertMarks(db, set.marks, submissionId: submissionId ?? "")
+                summary.marks += set.marks.count
                 summary.submissions += 1
                 summary.answers += set.answers.count
             }

@@ -91,7 +91,8 @@ extension PostgresStudyStore {
         }
     }
 
-    /// One transaction: the next revision, its answers in form order, the resume point.
+    /// One transaction: the next revision, its answers in form order, its marks (checked
+    /// under the reader's role first), the resume point.
     /// A retry with a stored client token returns that submission and stores nothing.
     @discardableResult
     public func submit(_ set: AnswerSet) throws -> Submission {
@@ -110,6 +111,10 @@ extension PostgresStudyStore {
                 }
                 if PostgresValues.bool(reader[2]) { throw StudyStoreError.readerDisabled(reader: reader[0] ?? "", study: reader[1] ?? "") }
                 if PostgresValues.bool(reader[3]) { throw StudyStoreError.readerFinalised(reader: reader[0] ?? "", study: reader[1] ?? "") }
+                if let problem = try firstMarkProblem(db, set.marks, answers: set.answers,
+                                                      presentationId: String(set.presentationId)) {
+                    throw problem.error
+                }
                 let inserted = try db.execute("""
                     INSERT INTO usreview.submission (presentation_id, reader_role, revision, client_token, started_at,
                                                      submitted_at, duration_ms)
@@ -139,6 +144,7 @@ extension PostgresStudyStore {
                         FROM (VALUES \(placeholders.joined(separator: ", "))) AS v(s, k, l, v, o)
                         """, parameters)
                 }
+                try insertMarks(db, set.marks, submissionId: String(submissionId))
                 if let cursor = set.movesCursorTo {
                     try db.execute("UPDATE usreview.reader SET cursor = $2 WHERE id = $1", [String(set.readerId), String(cursor)])
                 }

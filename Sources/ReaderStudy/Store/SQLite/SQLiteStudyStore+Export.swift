@@ -54,4 +54,49 @@ extension SQLiteStudyStore {
             return rows
         }
     }
+
+    /// Every mark, unblinded, ordered by reader, list position, revision and the order
+    /// placed: one read.
+    public func exportMarks(study name: String, allRevisions: Bool = false) throws -> [MarkExportRow] {
+        try read { db in
+            let snapshot = try loadStudy(db, named: name)
+            let keyed = try Self.keyedPanels(db, studyId: snapshot.studyId)
+            let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
+                SELECT r.name AS reader, sc.caseId, sc.organ, p.id AS presentationId, p.isRepeat, p.isCalibration,
+                       m.questionKey, m.panelLabel, m.category, m.shape, m.x, m.y, m.width, m.height, m.confidence,
+                       s.startedAt, s.submittedAt, s.revision,
+                       (SELECT MAX(s2.revision) FROM submission s2 WHERE s2.presentationId = s.presentationId) AS latest
+                FROM mark m
+                JOIN submission s ON s.id = m.submissionId
+                JOIN presentation p ON p.id = s.presentationId
+                JOIN reader r ON r.id = p.readerId
+                JOIN studyCase sc ON sc.id = p.studyCaseId
+                WHERE r.studyId = \(snapshot.studyId)
+                ORDER BY r.name, p.position, s.revision, m.ordinal
+                """))
+            var rows: [MarkExportRow] = []
+            while let row = try cursor.next() {
+                let revision: Int = row["revision"]
+                let latest: Int = row["latest"]
+                if !allRevisions, revision != latest { continue }
+                let label: String = row["panelLabel"]
+                let presentationId: Int64 = row["presentationId"]
+                let model = (keyed[presentationId] ?? []).first { $0.label == label }?.source.resultName ?? ""
+                let x: Int = row["x"], y: Int = row["y"], kind: String = row["shape"]
+                let width: Int? = row["width"], height: Int? = row["height"]
+                let shape = MarkShape(kind: kind, x: x, y: y, width: width, height: height) ?? .point(x: x, y: y)
+                let reader: String = row["reader"], caseId: String = row["caseId"], organ: String = row["organ"]
+                let question: String = row["questionKey"], category: String = row["category"]
+                let confidence: Int = row["confidence"], isRepeat: Bool = row["isRepeat"]
+                let isCalibration: Bool = row["isCalibration"]
+                let startedAt: Date = row["startedAt"], submittedAt: Date = row["submittedAt"]
+                rows.append(MarkExportRow(
+                    study: snapshot.study.name, reader: reader, caseId: caseId, organ: organ, panelLabel: label, model: model,
+                    question: question, category: category, shape: shape, confidence: confidence, isRepeat: isRepeat,
+                    isCalibration: isCalibration, revision: revision, isLatest: revision == latest, startedAt: startedAt,
+                    submittedAt: submittedAt))
+            }
+            return rows
+        }
+    }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteStudyStore {
-    /// `CoordinatorStudyStore.importAnswerSets`: one write transaction.
+    /// `CoordinatorStudyStore.importAnswerSets`: one write transaction, marks with their sets.
     public func importAnswerSets(_ sets: [ImportedAnswerSet], study name: String) throws -> ImportSummary {
         try write { db in
             let snapshot = try loadStudy(db, named: name)
@@ -21,8 +21,15 @@ extension SQLiteStudyStore {
                     guard abs(existing.submittedAt.timeIntervalSince(set.submittedAt)) < 0.001 else {
                         throw ImportConflict(index: index, reason: "revision \(set.revision) of this showing is already stored with another submit time")
                     }
+                    guard try Self.marks(db, submissionId: existing.id!).map(\.mark) == set.marks else {
+                        throw ImportConflict(index: index, reason: "revision \(set.revision) of this showing is already stored with other marks")
+                    }
                     summary.alreadyPresent += 1
                     continue
+                }
+                if let problem = try Self.firstMarkProblem(db, set.marks, answers: set.answers, studyId: snapshot.studyId,
+                                                           presentationId: presentationId) {
+                    throw ImportConflict(index: index, reason: problem.error.description, mark: problem.mark)
                 }
                 var submission = Submission(id: nil, presentationId: presentationId, revision: set.revision,
                                             startedAt: set.startedAt, submittedAt: set.submittedAt, durationMs: set.durationMs)
@@ -32,6 +39,8 @@ extension SQLiteStudyStore {
                                         panelLabel: pending.panelLabel, value: pending.value)
                     try answer.insert(db)
                 }
+                try Self.insertMarks(db, set.marks, submissionId: submission.id!)
+                summary.marks += set.marks.count
                 summary.submissions += 1
                 summary.answers += set.answers.count
             }

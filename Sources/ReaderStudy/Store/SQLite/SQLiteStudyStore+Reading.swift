@@ -184,6 +184,7 @@ extension SQLiteStudyStore {
                 let study = try String.fetchOne(db, SQLRequest(literal: "SELECT name FROM study WHERE id = \(reader.studyId)")) ?? ""
                 throw StudyStoreError.readerFinalised(reader: reader.name, study: study)
             }
+            try Self.checkMarks(db, set.marks, answers: set.answers, studyId: reader.studyId, presentationId: set.presentationId)
             let previous = try Int.fetchOne(db, SQLRequest(literal: """
                 SELECT MAX(revision) FROM submission WHERE presentationId = \(set.presentationId)
                 """)) ?? 0
@@ -196,6 +197,7 @@ extension SQLiteStudyStore {
                                     panelLabel: pending.panelLabel, value: pending.value)
                 try answer.insert(db)
             }
+            try Self.insertMarks(db, set.marks, submissionId: submission.id!)
             if let cursor = set.movesCursorTo {
                 try db.execute(literal: "UPDATE reader SET cursor = \(cursor) WHERE id = \(set.readerId)")
             }
@@ -225,6 +227,46 @@ extension SQLiteStudyStore {
             let answers = try Answer.filter(Answer.Columns.submissionId == submission.id!).fetchAll(db)
             return (submission, answers)
         }
+    }
+
+    /// The marks of one answer set, in the order placed.
+    public func marks(submissionId: Int64) throws -> [StoredMark] {
+        try read { db in try Self.marks(db, submissionId: submissionId) }
+    }
+
+    static func marks(_ db: Database, submissionId: Int64) throws -> [StoredMark] {
+        try MarkRecord.filter(MarkRecord.Columns.submissionId == submissionId).order(MarkRecord.Columns.ordinal)
+            .fetchAll(db).compactMap(\.stored)
+    }
+
+    static func insertMarks(_ db: Database, _ marks: [PendingMark], submissionId: Int64) throws {
+        for (ordinal, mark) in marks.enumerated() {
+            var record = MarkRecord(submissionId: submissionId, ordinal: ordinal, mark: mark)
+            try record.insert(db)
+        }
+    }
+
+    /// `MarkChecks` against the study's questions and the showing's panels and image sizes.
+    static func checkMarks(_ db: Database, _ marks: [PendingMark], answers: [PendingAnswer], studyId: Int64,
+                           presentationId: Int64) throws {
+        if let problem = try firstMarkProblem(db, marks, answers: answers, studyId: studyId, presentationId: presentationId) {
+            throw problem.error
+        }
+    }
+
+    static func firstMarkProblem(_ db: Database, _ marks: [PendingMark], answers: [PendingAnswer], studyId: Int64,
+                                 presentationId: Int64) throws -> (mark: Int?, error: AnswerError)? {
+        let questions = try Question.filter(Question.Columns.studyId == studyId).order(Question.Columns.position)
+            .fetchAll(db).map { try $0.decoded() }
+        guard !marks.isEmpty || questions.contains(where: { $0.markCategories != nil }) else { return nil }
+        let panels = try Row.fetchAll(db, SQLRequest<Row>(literal: """
+            SELECT pa.label, pa.isReference, i.width, i.height FROM panel pa LEFT JOIN panelImage i ON i.id = pa.imageId
+            WHERE pa.presentationId = \(presentationId) ORDER BY pa.position
+            """)).map { row in
+            MarkChecks.PanelSize(label: row["label"], isReference: row["isReference"], width: row["width"] ?? 0,
+                                 height: row["height"] ?? 0)
+        }
+        return MarkChecks.firstProblem(marks, answers: answers, questions: questions, panels: panels)
     }
 
     /// Every answer set of a presentation, oldest first: the audit trail.

@@ -165,6 +165,33 @@ extension SQLiteStudyStore {
             }
             try db.alter(table: "presentation") { t in t.drop(column: "panels") }
         }
+        // Marks: where on a candidate image a reader saw something wrong, part of the
+        // answer set as its answers are (PostgresSchema's `mark` is the same table).
+        migrator.registerMigration("v4-marks") { db in
+            try db.create(table: "mark") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("submission", onDelete: .cascade).notNull()
+                t.column("ordinal", .integer).notNull().check { $0 >= 0 }
+                t.column("questionKey", .text).notNull()
+                t.column("panelLabel", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("shape", .text).notNull().check(sql: "shape IN ('point', 'box')")
+                t.column("x", .integer).notNull().check { $0 >= 0 }
+                t.column("y", .integer).notNull().check { $0 >= 0 }
+                t.column("width", .integer)
+                t.column("height", .integer)
+                t.column("confidence", .integer).notNull().check(sql: "confidence BETWEEN 1 AND 5")
+                t.check(sql: """
+                    (shape = 'point' AND width IS NULL AND height IS NULL)
+                    OR (shape = 'box' AND width >= 1 AND height >= 1)
+                    """)
+                t.uniqueKey(["submissionId", "ordinal"])
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER mark_no_update BEFORE UPDATE ON mark
+                BEGIN SELECT RAISE(ABORT, 'marks are never changed in place; submit a revision'); END;
+                """)
+        }
         return migrator
     }
 }
