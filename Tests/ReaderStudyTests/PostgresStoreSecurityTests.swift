@@ -149,6 +149,75 @@ final class PostgresStoreSecurityTests: XCTestCase {
                        "only Bob's answer is stored")
     }
 
+    /// Marks: Alice reads only her own, inserts only into a set of her own made in the same
+    /// transaction, never changes or deletes one; the table's CHECKs hold against psql.
+    func testTheReadersLoginReadsAndWritesOnlyItsOwnMarks() throws {
+        let bob = try PostgresStudyStore(url: enrolments["bob"]!.connection!, as: .reader)
+        let bobState = try bob.openReading(reader: "bob", in: bob.readingStudy(named: "pilot"))
+        let bobPresentation = bobState.presentations[1]
+        let bobLabel = bobState.panels[bobPresentation.id!]!.first { !$0.isReference }!.label
+        let bobMark = PendingMark(questionKey: "hallucinated_marks", panelLabel: bobLabel, category: "hallucinated",
+                                  shape: .point(x: 2, y: 3))
+        let bobSet = try bob.submit(AnswerSet(
+            readerId: bobState.reader.id!, presentationId: bobPresentation.id!,
+            answers: [PendingAnswer(questionKey: "hallucinated", panelLabel: bobLabel, value: "yes"),
+                      PendingAnswer(questionKey: "hallucinated_marks", panelLabel: bobLabel, value: "1")],
+            startedAt: start, submittedAt: start, durationMs: 1, movesCursorTo: 1, marks: [bobMark]))
+        XCTAssertEqual(try bob.marks(submissionId: bobSet.id!).map(\.mark), [bobMark], "Bob reads his own")
+        try bob.close()
+
+        let store = try alice()
+        let state = try store.openReading(reader: "alice", in: store.readingStudy(named: "pilot"))
+        let label = state.panels[state.presentations[0].id!]!.first { !$0.isReference }!.label
+        let own = try store.submit(AnswerSet(
+            readerId: state.reader.id!, presentationId: state.presentations[0].id!,
+            answers: [PendingAnswer(questionKey: "hallucinated", panelLabel: label, value: "yes"),
+                      PendingAnswer(questionKey: "hallucinated_marks", panelLabel: label, value: "1")],
+            startedAt: start, submittedAt: start, durationMs: 1, movesCursorTo: 0,
+            marks: [PendingMark(questionKey: "hallucinated_marks", panelLabel: label, category: "hallucinated", shape: .point(x: 1, y: 1))]))
+        XCTAssertEqual(try store.marks(submissionId: own.id!).count, 1, "her own")
+        XCTAssertEqual(try store.marks(submissionId: bobSet.id!), [], "not Bob's")
+        let connection = try PostgresConnection(uri: enrolments["alice"]!.connection!)
+        XCTAssertEqual(try connection.execute("SELECT count(*) FROM usreview.mark").rows, [["1"]], "she sees only her own mark")
+        connection.close()
+        try store.close()
+
+        let insert = "INSERT INTO usreview.mark (submission_id, ordinal, question_key, panel_label, category, shape, x, y, width, height, confidence)"
+        for (what, sql) in [
+            ("into Bob's set", "\(insert) VALUES (\(bobSet.id!), 5, 'hallucinated_marks', '\(bobLabel)', 'hallucinated', 'point', 1, 1, NULL, NULL, 3)"),
+            ("into her own stored set", "\(insert) VALUES (\(own.id!), 5, 'hallucinated_marks', '\(label)', 'hallucinated', 'point', 1, 1, NULL, NULL, 3)"),
+        ] {
+            let result = try psql("alice", sql)
+            XCTAssertNotEqual(result.status, 0, what)
+            XCTAssertTrue(result.stderr.contains("row-level security"), "\(what): \(result.stderr)")
+        }
+        for sql in ["UPDATE usreview.mark SET x = 0", "DELETE FROM usreview.mark", "TRUNCATE usreview.mark"] {
+            let result = try psql("alice", sql)
+            XCTAssertNotEqual(result.status, 0, sql)
+            XCTAssertTrue(result.stderr.contains("permission denied"), "\(sql): \(result.stderr)")
+        }
+        // A set of her own made in the same transaction: only the CHECKs stand between psql and the table.
+        let newSet = """
+            INSERT INTO usreview.submission (presentation_id, revision, client_token, started_at, submitted_at, duration_ms)
+            VALUES (\(state.presentations[1].id!), 1, gen_random_uuid(), now(), now(), 1);
+            """
+        for (what, values) in [
+            ("confidence 9", "'point', 1, 1, NULL, NULL, 9"), ("a box of width 0", "'box', 1, 1, 0, 2, 3"),
+            ("a point with a size", "'point', 1, 1, 2, 2, 3"), ("a circle", "'circle', 1, 1, NULL, NULL, 3"),
+            ("x below 0", "'point', -1, 1, NULL, NULL, 3"),
+        ] {
+            let result = try psql("alice", "BEGIN; \(newSet) \(insert) SELECT max(id), 0, 'hallucinated_marks', 'A', 'hallucinated', "
+                                  + "\(values) FROM usreview.submission; COMMIT;")
+            XCTAssertNotEqual(result.status, 0, what)
+            XCTAssertTrue(result.stderr.contains("check constraint"), "\(what): \(result.stderr)")
+        }
+        // Even the coordinator, who owns the table, changes no mark.
+        XCTAssertThrowsError(try server.store.connection.execute("UPDATE usreview.mark SET x = 0"))
+        XCTAssertThrowsError(try server.store.connection.execute("DELETE FROM usreview.mark"))
+        XCTAssertEqual(try server.store.exportMarks(study: "pilot", allRevisions: true).map { [$0.reader, String($0.x)] },
+                       [["alice", "1"], ["bob", "2"]], "the two marks as submitted, nothing more")
+    }
+
     func testNothingTheReaderCanSelectNamesTheKeyOrBobsAnswers() throws {
         let connection = try PostgresConnection(uri: enrolments["alice"]!.connection!)
         let (scanned, found) = try catalogScan(connection, for: Self.secrets)
