@@ -229,9 +229,11 @@ public enum StudyImport {
         }
         do {
             return try store.importAnswerSets(groups.map { group in
-                ImportedAnswerSet(reader: group.reader, listPosition: group.listPosition, revision: group.revision,
-                                  startedAt: group.startedAt, submittedAt: group.submittedAt, durationMs: group.durationMs,
-                                  answers: group.answers, marks: group.marks)
+                var set = ImportedAnswerSet(reader: group.reader, listPosition: group.listPosition, revision: group.revision,
+                                            startedAt: group.startedAt, submittedAt: group.submittedAt,
+                                            durationMs: group.durationMs, answers: group.answers, marks: group.marks)
+                set.comparesMarks = marksText != nil
+                return set
             }, study: name)
         } catch let conflict as ImportConflict {
             let group = groups[conflict.index]

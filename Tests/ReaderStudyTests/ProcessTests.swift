@@ -59,12 +59,21 @@ final class ProcessTests: XCTestCase {
         let answered = session.progress.answered
         XCTAssertGreaterThanOrEqual(answered, 4)          // every reported commit is there
         XCTAssertLessThan(answered, 20)
-        // Whole answer sets only: every submission has all its answers.
+        // Whole answer sets only: every submission has all its answers and all its marks
+        // (a "yes" to hallucinated and lost asks 3 more answers each, with 1–2 marks per panel).
         let perSubmission = try store.pool.read { db in
-            try Int.fetchAll(db, sql: "SELECT COUNT(*) FROM answer GROUP BY submissionId")
+            try Row.fetchAll(db, sql: """
+                SELECT (SELECT COUNT(*) FROM answer a WHERE a.submissionId = s.id) AS answers,
+                       (SELECT COALESCE(SUM(CAST(a.value AS INTEGER)), 0) FROM answer a
+                        WHERE a.submissionId = s.id AND a.questionKey IN ('hallucinated_marks', 'lost_marks')) AS counted,
+                       (SELECT COUNT(*) FROM mark m WHERE m.submissionId = s.id) AS marks
+                FROM submission s
+                """).map { row -> [Int] in [row["answers"], row["counted"], row["marks"]] }
         }
         XCTAssertEqual(perSubmission.count, answered)
-        XCTAssertTrue(perSubmission.allSatisfy { $0 == 6 * 3 + 1 }, "\(perSubmission)")
+        XCTAssertTrue(perSubmission.allSatisfy { [6 * 3 + 1, 6 * 3 + 1 + 2 * 3].contains($0[0]) }, "\(perSubmission)")
+        XCTAssertTrue(perSubmission.allSatisfy { $0[1] == $0[2] }, "every mark its answer counts survived: \(perSubmission)")
+        XCTAssertGreaterThanOrEqual(perSubmission.map { $0[2] }.reduce(0, +), 2 * 6, "the first set alone has 12 marks")
         // Resumes at the case after the last one submitted.
         XCTAssertEqual(session.current?.position, answered)
     }
@@ -88,7 +97,8 @@ final class ProcessTests: XCTestCase {
         XCTAssertEqual(status.readers.map(\.reader), ["ann", "bob"])
         XCTAssertEqual(status.readers.map(\.answered), [40, 40])
         let answers = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM answer")! }
-        XCTAssertEqual(answers, 80 * (6 * 2 + 1))
+        // Every other set says yes to hallucinated and lost: two marks answers more per candidate.
+        XCTAssertEqual(answers, 80 * (6 * 2 + 1) + 40 * 2 * 2)
         // The two really wrote at the same time: their commit periods overlap.
         let spans = try store.pool.read { db in
             try Row.fetchAll(db, sql: """

@@ -237,6 +237,9 @@ public struct ImportedAnswerSet: Equatable, Sendable {
     public var answers: [PendingAnswer]
     /// The set's marks, in the order placed.
     public var marks: [PendingMark]
+    /// False when the import carries answers only (no marks file): a set already stored
+    /// is then not compared by its marks. A new set is stored with `marks` either way.
+    public var comparesMarks = true
 
     public init(reader: String, listPosition: Int, revision: Int, startedAt: Date, submittedAt: Date, durationMs: Int64,
                 answers: [PendingAnswer], marks: [PendingMark] = []) {

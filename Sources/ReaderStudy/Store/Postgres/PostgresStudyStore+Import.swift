@@ -15,7 +15,7 @@ extension PostgresStudyStore {
                     throw ImportConflict(index: index, reason: "reader '\(set.reader)' has no case at place \(set.listPosition + 1) of their list")
                 }
                 let stored = try db.execute("""
-                    SELECT extract(epoch FROM submitted_at)::float8 FROM usreview.submission
+                    SELECT extract(epoch FROM submitted_at)::float8, id FROM usreview.submission
                     WHERE presentation_id = $1 AND revision = $2
                     """, [presentationId, String(set.revision)]).rows
                 if let existing = stored.first {
@@ -23,10 +23,8 @@ extension PostgresStudyStore {
                     guard let time = PostgresValues.date(existing[0]), abs(time.timeIntervalSince(set.submittedAt)) < 0.001 else {
                         throw ImportConflict(index: index, reason: "revision \(set.revision) of this showing is already stored with another submit time")
                     }
-                    let storedId = try db.execute("""
-                        SELECT id FROM usreview.submission WHERE presentation_id = $1 AND revision = $2
-                        """, [presentationId, String(set.revision)]).rows.first?[0].flatMap { Int64($0) } ?? 0
-                    guard try marks(db, submissionId: storedId).map(\.mark) == set.marks else {
+                    let storedId = PostgresValues.int64(existing[1])
+                    guard try !set.comparesMarks || marks(db, submissionId: storedId).map(\.mark) == set.marks else {
                         throw ImportConflict(index: index, reason: "revision \(set.revision) of this showing is already stored with other marks")
                     }
                     summary.alreadyPresent += 1
