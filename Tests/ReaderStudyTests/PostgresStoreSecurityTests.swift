@@ -268,5 +268,12 @@ final class PostgresSubmitBenchmarkTests: XCTestCase {
         XCTAssertEqual(try database.store.status(ofStudy: database.store.studyNames()[0]).readers[0].answered, 20,
                        "every submit was stored")
         XCTAssertLessThanOrEqual(result.medianMs, 2, "the target median")
+        // With marks (4 marks, 4 answers more per set): timed and stored, no target.
+        let marked = try PostgresSubmitBenchmark(submits: 200, withMarks: true).run(coordinatorURL: database.url)
+        print(String(format: "postgres submit with marks (fsync %@): %d submits, median %.3f ms, p95 %.3f ms, max %.3f ms",
+                     fsync, marked.submits, marked.medianMs, marked.p95Ms, marked.maxMs))
+        let markedStudy = try database.store.studyNames().first { try database.store.exportMarks(study: $0, allRevisions: true).count > 0 }
+        XCTAssertEqual(try markedStudy.map { try database.store.exportMarks(study: $0, allRevisions: true).count }, 200 * 4,
+                       "every set's 4 marks were stored")
     }
 }

@@ -39,13 +39,7 @@ extension PostgresStudyStore {
                     VALUES ($1, $2, $3, gen_random_uuid(), $4::timestamptz, $5::timestamptz, $6::bigint) RETURNING id
                     """, [presentationId, showing[1], String(set.revision), PostgresValues.timestamp(set.startedAt),
                           PostgresValues.timestamp(set.submittedAt), String(set.durationMs)]).rows[0][0]
-                for (ordinal, answer) in set.answers.enumerated() {
-                    try db.execute("""
-                        INSERT INTO usreview.answer (submission_id, reader_role, question_key, panel_label, value, ordinal)
-                        VALUES ($1, $2, $3, $4, $5, $6)
-                        """, [submissionId, showing[1], answer.questionKey, answer.panelLabel, answer.value, String(ordinal)])
-                }
-                try insertMarks(db, set.marks, submissionId: submissionId ?? "")
+                try insertAnswersAndMarks(db, set.answers, set.marks, submissionId: submissionId ?? "")
                 summary.marks += set.marks.count
                 summary.submissions += 1
                 summary.answers += set.answers.count

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Marks on the server: checked and stored with their answer set, read back (a reader
-/// only their own, by row-level security) and exported unblinded.
+/// only their own, by row-level security) and exported unblinded. A submit pays no round
+/// trip for them: what the checks need comes with the reader check, and the marks go in
+/// the answers' statement.
 extension PostgresStudyStore {
     public func marks(submissionId: Int64) throws -> [StoredMark] {
         try call { db in try marks(db, submissionId: submissionId) }
@@ -20,51 +22,88 @@ extension PostgresStudyStore {
         }
     }
 
-    /// `MarkChecks` against the study's questions and the showing's panels and image
-    /// sizes, read in the caller's transaction under its role (a reader reads their own).
-    func firstMarkProblem(_ db: PostgresConnection, _ marks: [PendingMark], answers: [PendingAnswer],
-                          presentationId: String) throws -> (mark: Int?, error: AnswerError)? {
-        let questions = try db.execute("""
-            SELECT q.definition::text FROM usreview.question q
-            JOIN usreview.study_case c ON c.study_id = q.study_id
-            JOIN usreview.presentation p ON p.study_case_id = c.id
-            WHERE p.id = $1 ORDER BY q.position
-            """, [presentationId]).rows.map { row in
-            try JSONDecoder().decode(QuestionDefinition.self, from: Data((row[0] ?? "").utf8))
+    /// Two columns for a SELECT: the study's questions (JSON array, form order) and the
+    /// showing's panels with their image sizes (JSON array, left to right), for
+    /// `firstMarkProblem(_:answers:context:)`. Read under the caller's role.
+    static func markContextColumns(studyId: String, presentationId: String) -> String {
+        """
+        (SELECT json_agg(q.definition ORDER BY q.position) FROM usreview.question q WHERE q.study_id = \(studyId))::text,
+        (SELECT json_agg(json_build_object('label', pa.label, 'isReference', pa.is_reference,
+                                           'width', i.width, 'height', i.height) ORDER BY pa.position)
+         FROM usreview.panel pa LEFT JOIN usreview.panel_image i ON i.id = pa.image_id
+         WHERE pa.presentation_id = \(presentationId))::text
+        """
+    }
+
+    /// `MarkChecks` on the two columns of `markContextColumns` (a showing the role may not
+    /// see has no panels, so no mark passes).
+    func firstMarkProblem(_ marks: [PendingMark], answers: [PendingAnswer],
+                          context: (questions: String?, panels: String?)) throws -> (mark: Int?, error: AnswerError)? {
+        struct PanelRow: Decodable {
+            var label: String
+            var isReference: Bool
+            var width: Int?
+            var height: Int?
         }
+        let decoder = JSONDecoder()
+        let questions = try decoder.decode([QuestionDefinition].self, from: Data((context.questions ?? "[]").utf8))
         guard !marks.isEmpty || questions.contains(where: { $0.markCategories != nil }) else { return nil }
-        let panels = try db.execute("""
-            SELECT pa.label, pa.is_reference, i.width, i.height FROM usreview.panel pa
-            LEFT JOIN usreview.panel_image i ON i.id = pa.image_id
-            WHERE pa.presentation_id = $1 ORDER BY pa.position
-            """, [presentationId]).rows.map { row in
-            MarkChecks.PanelSize(label: row[0] ?? "", isReference: PostgresValues.bool(row[1]),
-                                 width: PostgresValues.int(row[2]), height: PostgresValues.int(row[3]))
+        let panels = try decoder.decode([PanelRow].self, from: Data((context.panels ?? "[]").utf8)).map {
+            MarkChecks.PanelSize(label: $0.label, isReference: $0.isReference, width: $0.width ?? 0, height: $0.height ?? 0)
         }
         return MarkChecks.firstProblem(marks, answers: answers, questions: questions, panels: panels)
     }
 
-    /// One statement: placeholders are generated, values stay parameters. The role is the
-    /// submission's (the reader's, also when the coordinator imports).
-    func insertMarks(_ db: PostgresConnection, _ marks: [PendingMark], submissionId: String) throws {
-        guard !marks.isEmpty else { return }
-        var placeholders: [String] = []
+    /// The check in its own round trip (an import, as the coordinator).
+    func firstMarkProblem(_ db: PostgresConnection, _ marks: [PendingMark], answers: [PendingAnswer],
+                          presentationId: String) throws -> (mark: Int?, error: AnswerError)? {
+        let row = try db.execute("""
+            SELECT \(Self.markContextColumns(studyId: "c.study_id", presentationId: "p.id"))
+            FROM usreview.presentation p JOIN usreview.study_case c ON c.id = p.study_case_id WHERE p.id = $1
+            """, [presentationId]).rows.first
+        return try firstMarkProblem(marks, answers: answers, context: (row?[0], row?[1]))
+    }
+
+    /// Stores a set's answers (form order) and marks (the order placed) in one statement:
+    /// placeholders are generated, values stay parameters. The role is the submission's
+    /// (the reader's, also when the coordinator imports).
+    func insertAnswersAndMarks(_ db: PostgresConnection, _ answers: [PendingAnswer], _ marks: [PendingMark],
+                               submissionId: String) throws {
         var parameters: [String?] = [submissionId]
-        for (ordinal, mark) in marks.enumerated() {
-            let b = parameters.count
-            placeholders.append("($1::bigint, $\(b + 1)::int, $\(b + 2)::text, $\(b + 3)::text, $\(b + 4)::text, "
-                                + "$\(b + 5)::text, $\(b + 6)::int, $\(b + 7)::int, $\(b + 8)::int, $\(b + 9)::int, $\(b + 10)::int)")
-            parameters += [String(ordinal), mark.questionKey, mark.panelLabel, mark.category, mark.shape.kindName,
-                           String(mark.shape.x), String(mark.shape.y), mark.shape.size.map { String($0.width) },
-                           mark.shape.size.map { String($0.height) }, String(mark.confidence)]
+        var statements: [String] = []
+        if !answers.isEmpty {
+            var rows: [String] = []
+            for (ordinal, answer) in answers.enumerated() {
+                let b = parameters.count
+                rows.append("($1::bigint, $\(b + 1)::text, $\(b + 2)::text, $\(b + 3)::text, $\(b + 4)::int)")
+                parameters += [answer.questionKey, answer.panelLabel, answer.value, String(ordinal)]
+            }
+            statements.append("""
+                a AS (INSERT INTO usreview.answer (submission_id, reader_role, question_key, panel_label, value, ordinal)
+                      SELECT v.s, (SELECT reader_role FROM usreview.submission WHERE id = v.s), v.k, v.l, v.v, v.o
+                      FROM (VALUES \(rows.joined(separator: ", "))) AS v(s, k, l, v, o))
+                """)
         }
-        try db.execute("""
-            INSERT INTO usreview.mark (submission_id, reader_role, ordinal, question_key, panel_label, category, shape,
-                                       x, y, width, height, confidence)
-            SELECT v.s, (SELECT reader_role FROM usreview.submission WHERE id = v.s), v.o, v.k, v.l, v.c, v.sh,
-                   v.x, v.y, v.w, v.h, v.cf
-            FROM (VALUES \(placeholders.joined(separator: ", "))) AS v(s, o, k, l, c, sh, x, y, w, h, cf)
-            """, parameters)
+        if !marks.isEmpty {
+            var rows: [String] = []
+            for (ordinal, mark) in marks.enumerated() {
+                let b = parameters.count
+                rows.append("($1::bigint, $\(b + 1)::int, $\(b + 2)::text, $\(b + 3)::text, $\(b + 4)::text, "
+                            + "$\(b + 5)::text, $\(b + 6)::int, $\(b + 7)::int, $\(b + 8)::int, $\(b + 9)::int, $\(b + 10)::int)")
+                parameters += [String(ordinal), mark.questionKey, mark.panelLabel, mark.category, mark.shape.kindName,
+                               String(mark.shape.x), String(mark.shape.y), mark.shape.size.map { String($0.width) },
+                               mark.shape.size.map { String($0.height) }, String(mark.confidence)]
+            }
+            statements.append("""
+                m AS (INSERT INTO usreview.mark (submission_id, reader_role, ordinal, question_key, panel_label, category,
+                                                 shape, x, y, width, height, confidence)
+                      SELECT v.s, (SELECT reader_role FROM usreview.submission WHERE id = v.s), v.o, v.k, v.l, v.c, v.sh,
+                             v.x, v.y, v.w, v.h, v.cf
+                      FROM (VALUES \(rows.joined(separator: ", "))) AS v(s, o, k, l, c, sh, x, y, w, h, cf))
+                """)
+        }
+        guard !statements.isEmpty else { return }
+        try db.execute("WITH " + statements.joined(separator: ", ") + " SELECT 1", parameters)
     }
 
     public func exportMarks(study name: String, allRevisions: Bool) throws -> [MarkExportRow] {

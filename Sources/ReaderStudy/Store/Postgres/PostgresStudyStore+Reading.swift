@@ -91,7 +91,7 @@ extension PostgresStudyStore {
         }
     }
 
-    /// One transaction: the next revision, its answers in form order, its marks (checked
+    /// One transaction: the next revision, its answers in form order and its marks (checked
     /// under the reader's role first), the resume point.
     /// A retry with a stored client token returns that submission and stores nothing.
     @discardableResult
@@ -101,9 +101,10 @@ extension PostgresStudyStore {
                 let token = set.clientToken.uuidString.lowercased()
                 guard let reader = try db.execute("""
                     SELECT r.name, s.name, r.disabled_at IS NOT NULL, r.finalised_at IS NOT NULL,
-                           (SELECT id FROM usreview.submission WHERE client_token = $2::uuid)
+                           (SELECT id FROM usreview.submission WHERE client_token = $2::uuid),
+                           \(Self.markContextColumns(studyId: "r.study_id", presentationId: "$3::bigint"))
                     FROM usreview.reader r JOIN usreview.study s ON s.id = r.study_id WHERE r.id = $1
-                    """, [String(set.readerId), token]).rows.first else {
+                    """, [String(set.readerId), token, String(set.presentationId)]).rows.first else {
                     throw StudyStoreError.readerNotFound(reader: "#\(set.readerId)", study: "")
                 }
                 if let stored = reader[4].flatMap({ Int64($0) }) {
@@ -111,8 +112,7 @@ extension PostgresStudyStore {
                 }
                 if PostgresValues.bool(reader[2]) { throw StudyStoreError.readerDisabled(reader: reader[0] ?? "", study: reader[1] ?? "") }
                 if PostgresValues.bool(reader[3]) { throw StudyStoreError.readerFinalised(reader: reader[0] ?? "", study: reader[1] ?? "") }
-                if let problem = try firstMarkProblem(db, set.marks, answers: set.answers,
-                                                      presentationId: String(set.presentationId)) {
+                if let problem = try firstMarkProblem(set.marks, answers: set.answers, context: (reader[5], reader[6])) {
                     throw problem.error
                 }
                 let inserted = try db.execute("""
@@ -129,22 +129,7 @@ extension PostgresStudyStore {
                     throw StudyStoreError.writeFailed(path: location, reason: "presentation \(set.presentationId) is not in reader #\(set.readerId)'s list")
                 }
                 let submissionId = PostgresValues.int64(row[0])
-                if !set.answers.isEmpty {
-                    // One statement: placeholders are generated, values stay parameters.
-                    var placeholders: [String] = []
-                    var parameters: [String?] = [String(submissionId)]
-                    for (ordinal, answer) in set.answers.enumerated() {
-                        let base = parameters.count
-                        placeholders.append("($1::bigint, $\(base + 1)::text, $\(base + 2)::text, $\(base + 3)::text, $\(base + 4)::int)")
-                        parameters += [answer.questionKey, answer.panelLabel, answer.value, String(ordinal)]
-                    }
-                    try db.execute("""
-                        INSERT INTO usreview.answer (submission_id, reader_role, question_key, panel_label, value, ordinal)
-                        SELECT v.s, (SELECT reader_role FROM usreview.submission WHERE id = v.s), v.k, v.l, v.v, v.o
-                        FROM (VALUES \(placeholders.joined(separator: ", "))) AS v(s, k, l, v, o)
-                        """, parameters)
-                }
-                try insertMarks(db, set.marks, submissionId: String(submissionId))
+                try insertAnswersAndMarks(db, set.answers, set.marks, submissionId: String(submissionId))
                 if let cursor = set.movesCursorTo {
                     try db.execute("UPDATE usreview.reader SET cursor = $2 WHERE id = $1", [String(set.readerId), String(cursor)])
                 }
