@@ -109,7 +109,13 @@ final class FrozenStudyTests: XCTestCase {
         let clock = ManualClock()
         let session = try ReadingSession(store: reader, study: "pilot", reader: "ann", leaseHolder: "ann@ws1", now: clock.function)
         try fillForm(session)
+        // A mark too: its checks read the study's questions and the panels' image sizes.
+        let label = session.current!.candidates[0].label
+        try session.answer("hallucinated", panel: label, value: "yes")
+        try session.addMark(PendingMark(questionKey: "hallucinated_marks", panelLabel: label, category: "hallucinated",
+                                        shape: .point(x: 1, y: 1)))
         let submission = try session.submit()
+        XCTAssertEqual(try reader.marks(submissionId: submission.id!).count, 1)
         XCTAssertThrowsError(try ReadingSession(store: reader, study: "pilot", reader: "ann", leaseHolder: "ann@ws2"))
         XCTAssertThrowsError(try reader.openReading(reader: "nobody", in: session.study))
         for panel in session.current?.panels ?? [] { _ = try reader.panelImage(id: panel.imageId) }
@@ -121,6 +127,7 @@ final class FrozenStudyTests: XCTestCase {
         try session.close()
         let run = statements.take()
         XCTAssertGreaterThan(run.count, 15)
+        XCTAssertGreaterThanOrEqual(run.filter { $0.lowercased().contains("mark") }.count, 3, "stores, reads back, loads on revisit")
 
         let allowed: [String: Set<String>] = [
             "study": ["id", "name", "mode"],
