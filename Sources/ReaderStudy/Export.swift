@@ -52,6 +52,18 @@ public struct ExportRow: Codable, Equatable, Sendable {
     }
 }
 
+/// Marks kept changing between the reads of an export (readers submitting all along).
+public struct StudyExportChanged: Error, Equatable, Sendable, CustomStringConvertible {
+    public var study: String
+    public var location: String
+    public var tries: Int
+
+    public var description: String {
+        "The marks of study '\(study)' at \(location) changed during each of \(tries) reads (readers are submitting); "
+            + "nothing was written. Export again."
+    }
+}
+
 /// Reads a study's answers for analysis. Only reads: exporting never changes the file
 /// (open the store with `readOnly: true` to make that a guarantee).
 public enum StudyExport {
@@ -108,6 +120,25 @@ public enum StudyExport {
                              allRevisions: Bool = false) throws -> [MarkExportRow] {
         try store.exportMarks(study: name, allRevisions: allRevisions)
     }
+
+    /// The answers and the marks as of one moment, though each is its own read: the marks
+    /// are read before and after the answers, and again until the two agree, so a set
+    /// submitted meanwhile (a new revision hides the marks it replaces) cannot leave a
+    /// marks file whose sets the answers file lacks. Marks are append-only, so equal reads
+    /// mean nothing changed them in between.
+    public static func answersAndMarks(from store: any CoordinatorStudyStore, study name: String,
+                                       allRevisions: Bool = false) throws -> (answers: [ExportRow], marks: [MarkExportRow]) {
+        var before = try marks(from: store, study: name, allRevisions: allRevisions)
+        for _ in 0..<Self.consistentReadTries {
+            let answers = try rows(from: store, study: name, allRevisions: allRevisions)
+            let after = try marks(from: store, study: name, allRevisions: allRevisions)
+            if after == before { return (answers, after) }
+            before = after
+        }
+        throw StudyExportChanged(study: name, location: store.location, tries: Self.consistentReadTries)
+    }
+
+    static let consistentReadTries = 10
 
     /// The marks file (`study export --marks`): `MarkExportRow.columnNames` as the
     /// header, written as `csv` writes the answers; width and height are empty for a point.

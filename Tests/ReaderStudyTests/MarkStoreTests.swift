@@ -276,3 +276,71 @@ final class MarkStoreTests: XCTestCase {
         try target.close()
     }
 }
+
+/// A store whose answers export lets a reader submit a revision first (once): the race
+/// between `study export`'s two reads, made to happen.
+private final class RevisingStore: CoordinatorStudyStore, @unchecked Sendable {
+    let inner: SQLiteStudyStore
+    var pending: AnswerSet?
+    init(_ inner: SQLiteStudyStore, revision: AnswerSet) { self.inner = inner; pending = revision }
+
+    func exportRows(study name: String, allRevisions: Bool) throws -> [ExportRow] {
+        if let set = pending { pending = nil; _ = try inner.submit(set) }
+        return try inner.exportRows(study: name, allRevisions: allRevisions)
+    }
+    var location: String { inner.location }
+    func readingStudy(named name: String) throws -> ReadingStudy { try inner.readingStudy(named: name) }
+    func openReading(reader name: String, in study: ReadingStudy) throws -> ReaderState { try inner.openReading(reader: name, in: study) }
+    func panelImage(id: String) throws -> ReaderStudy.PanelImage { try inner.panelImage(id: id) }
+    func submit(_ set: AnswerSet) throws -> Submission { try inner.submit(set) }
+    func recordSkip(readerId: Int64, position: Int) throws { try inner.recordSkip(readerId: readerId, position: position) }
+    func finalise(readerId: Int64, now: Date) throws { try inner.finalise(readerId: readerId, now: now) }
+    func latestAnswers(presentationId: Int64) throws -> (Submission, [Answer])? { try inner.latestAnswers(presentationId: presentationId) }
+    func marks(submissionId: Int64) throws -> [StoredMark] { try inner.marks(submissionId: submissionId) }
+    func acquireLease(readerId: Int64, holder: String, duration: TimeInterval, now: Date) throws -> ReadingLease {
+        try inner.acquireLease(readerId: readerId, holder: holder, duration: duration, now: now)
+    }
+    func releaseLease(readerId: Int64, holder: String) throws { try inner.releaseLease(readerId: readerId, holder: holder) }
+    func close() throws { try inner.close() }
+    func createStudy(_ definition: StudyDefinition, cases: [Case], calibration: [Case], renderer: any PanelRenderer, now: Date,
+                     progress: (Int, Int) -> Void) throws -> StudySnapshot {
+        try inner.createStudy(definition, cases: cases, calibration: calibration, renderer: renderer, now: now, progress: progress)
+    }
+    func studyNames() throws -> [String] { try inner.studyNames() }
+    func study(named name: String) throws -> StudySnapshot { try inner.study(named: name) }
+    func enrol(readers names: [String], inStudy study: String, now: Date) throws -> [Enrolment] {
+        try inner.enrol(readers: names, inStudy: study, now: now)
+    }
+    func readers(ofStudy study: String) throws -> [EnrolledReader] { try inner.readers(ofStudy: study) }
+    func disable(reader name: String, inStudy study: String, now: Date) throws { try inner.disable(reader: name, inStudy: study, now: now) }
+    func presentations(ofStudy study: String, reader: String?) throws -> [PresentationRow] {
+        try inner.presentations(ofStudy: study, reader: reader)
+    }
+    func exportMarks(study name: String, allRevisions: Bool) throws -> [MarkExportRow] {
+        try inner.exportMarks(study: name, allRevisions: allRevisions)
+    }
+    func status(ofStudy name: String) throws -> StudyStatus { try inner.status(ofStudy: name) }
+    func history(presentationId: Int64) throws -> [(Submission, [Answer])] { try inner.history(presentationId: presentationId) }
+    func importAnswerSets(_ sets: [ImportedAnswerSet], study: String) throws -> ImportSummary {
+        try inner.importAnswerSets(sets, study: study)
+    }
+}
+
+extension MarkStoreTests {
+    /// A revision submitted between the export's reads: the marks file still belongs to
+    /// the answers file (the latest set's marks, which the answers file holds).
+    func testAnExportsAnswersAndMarksAgreeWhenASetArrivesBetweenItsReads() throws {
+        let store = try SQLiteStudyStore(url: try temporaryFolder(self).appendingPathComponent("s.sqlite"))
+        defer { try? store.close() }
+        let reading = try makeStudy(store)
+        let state = try store.openReading(reader: "alice", in: reading)
+        let label = state.panels[state.presentations[0].id!]!.first { !$0.isReference }!.label
+        _ = try store.submit(markedSet(state, position: 0, marks: [mark(label, .point(x: 1, y: 1))], at: 0))
+        let racing = RevisingStore(store, revision: markedSet(state, position: 0, marks: [mark(label, .point(x: 9, y: 9)),
+                                                                                          mark(label, .point(x: 8, y: 8))], at: 30))
+        let (answers, marks) = try StudyExport.answersAndMarks(from: racing, study: "pilot")
+        XCTAssertNil(racing.pending, "the revision arrived between the reads")
+        XCTAssertEqual(Set(answers.map(\.revision)), [2])
+        XCTAssertEqual(marks.map { [$0.x, $0.revision] }, [[9, 2], [8, 2]], "the marks of the set the answers file holds")
+    }
+}

@@ -55,9 +55,9 @@ struct StudyExportCommand: ParsableCommand {
             try OutputGuard.check(output: URL(fileURLWithPath: output), inputs: database.inputFiles)
         }
         let store = try database.coordinatorStore(readOnly: true)
-        let rows = try ReaderStudy.StudyExport.rows(from: store, study: study, allRevisions: allRevisions)
-        let markRows = format == .json || marks != nil
-            ? try ReaderStudy.StudyExport.marks(from: store, study: study, allRevisions: allRevisions) : []
+        let (rows, markRows) = format == .json || marks != nil
+            ? try ReaderStudy.StudyExport.answersAndMarks(from: store, study: study, allRevisions: allRevisions)
+            : (try ReaderStudy.StudyExport.rows(from: store, study: study, allRevisions: allRevisions), [])
         let data = format == .csv ? Data(ReaderStudy.StudyExport.csv(rows).utf8)
             : try ReaderStudy.StudyExport.json(answers: rows, marks: markRows)
         if let marks {
