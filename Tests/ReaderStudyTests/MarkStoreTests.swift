@@ -344,3 +344,25 @@ extension MarkStoreTests {
         XCTAssertEqual(marks.map { [$0.x, $0.revision] }, [[9, 2], [8, 2]], "the marks of the set the answers file holds")
     }
 }
+
+extension MarkStoreTests {
+    /// `study report` on a store counts the marks the store holds (latest sets), on every backend.
+    func testTheReportFromAStoreCountsItsMarks() throws {
+        try forEachStore { store, kind in
+            let reading = try makeStudy(store)
+            let state = try store.openReading(reader: "alice", in: reading)
+            let label = state.panels[state.presentations[0].id!]!.first { !$0.isReference }!.label
+            _ = try store.submit(markedSet(state, position: 0, marks: [mark(label, .point(x: 1, y: 1))], at: 0))
+            _ = try store.submit(markedSet(state, position: 0, marks: [mark(label, .point(x: 1, y: 1)), mark(label, .point(x: 5, y: 5))],
+                                           at: 30))
+            let model = try store.presentations(ofStudy: "pilot", reader: "alice")
+                .first { $0.listPosition == 1 && $0.panelLabel == label }!.shows
+            let report = try StudyReport.make(from: store, study: "pilot")
+            let shares = try XCTUnwrap(report.marks, "\(kind)").shares
+            let share = try XCTUnwrap(shares.first { $0.model == model && $0.organ == "all" && $0.category == "hallucinated"
+                && $0.reader == "alice" }, "\(kind): \(shares)")
+            XCTAssertEqual(share.marks, 2, "\(kind): the revision's two marks, not the first set's one")
+            XCTAssertEqual(share.marked, 1, "\(kind)")
+        }
+    }
+}

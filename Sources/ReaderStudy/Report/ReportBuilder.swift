@@ -7,9 +7,7 @@ extension StudyReport {
     public static func make(from store: any CoordinatorStudyStore, study name: String,
                             matcher: MarkMatcher = MarkMatcher()) throws -> StudyReport {
         let snapshot = try store.study(named: name)
-        let rows = try StudyExport.rows(from: store, study: name)
-        // The marks come from the store's marks export once that lands (CoordinatorStudyStore.exportMarks).
-        let marks: [MarkExportRow] = []
+        let (rows, marks) = try StudyExport.answersAndMarks(from: store, study: name)
         return make(snapshot: snapshot, rows: rows, marks: marks, matcher: matcher)
     }
 
