@@ -18,7 +18,10 @@ struct Read: ParsableCommand {
             candidates A, B, …, with no model name or metric anywhere; open: LOW, \
             ENHANCED, HIGH) and the rating panel: Tab / Shift-Tab move between questions, \
             1–5 / y / n / the letters shown answer, Enter submits and goes on, s skips, \
-            q quits (every submitted case is already saved). When stdin or stdout is not \
+            q quits (every submitted case is already saved). M marks the image where a marks \
+            question is asked (after a yes to hallucinated or lost, with the default \
+            questions): arrows move, Space places a point, b…b a box, Esc leaves; ? lists \
+            every key. When stdin or stdout is not \
             a terminal it prints the reader's progress instead.
 
             Examples: usreview read --study pilot --reader alice
