@@ -10,27 +10,6 @@ import Testing
 /// KittyPanels against what it writes: images sent once under an id, shown again by
 /// placement only, placements taken off before text covers them, all freed on exit.
 @Suite struct KittyPanelsTests {
-    /// A file standing in for the terminal, read back after each step.
-    final class Terminal {
-        let write: Int32
-        private let path = FileManager.default.temporaryDirectory.appendingPathComponent("kitty-panels-\(UUID().uuidString)").path
-        private var offset = 0
-        init() {
-            write = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            precondition(write >= 0)
-        }
-        /// What was written since the last call.
-        func take() -> String {
-            let all = FileManager.default.contents(atPath: path) ?? Data()
-            defer { offset = all.count }
-            return String(decoding: all.dropFirst(offset), as: UTF8.self)
-        }
-        deinit {
-            close(write)
-            unlink(path)
-        }
-    }
-
     private let size = TerminalSize(columns: 200, rows: 60)
 
     private func frame(_ pictures: [GrayImage]) -> ScreenBuffer {
@@ -48,13 +27,13 @@ import Testing
     private func count(_ text: String, _ needle: String) -> Int { text.components(separatedBy: needle).count - 1 }
 
     @Test func imagesAreSentOnceAndShownAgainByPlacement() {
-        let terminal = Terminal()
+        let terminal = TerminalCapture()
         let panels = KittyPanels(output: terminal.write, base: 0x1000)
         let low = picture(1), enhanced = picture(2), high = picture(3)
         let triptych = frame([low, enhanced, high])
         #expect(!panels.prepare(for: triptych, overlay: false, size: size), "kitty never needs a wipe")
         panels.draw(triptych, overlay: false, size: size)
-        let first = terminal.take()
+        let first = terminal.takeText()
         #expect(count(first, "a=t,f=100,i=") == 3)
         #expect(count(first, "a=p,") == 3)
         #expect(first.contains("\u{1B}[4;3H"), "cursor to the first panel's cell")
@@ -64,13 +43,13 @@ import Testing
         // The same frame again: nothing at all.
         #expect(!panels.prepare(for: triptych, overlay: false, size: size))
         panels.draw(triptych, overlay: false, size: size)
-        #expect(terminal.take().isEmpty)
+        #expect(terminal.takeText().isEmpty)
 
         // Flicker to HIGH in the middle: the old placement goes, HIGH (held) is placed.
         let flicker = frame([low, high, high])
         _ = panels.prepare(for: flicker, overlay: false, size: size)
         panels.draw(flicker, overlay: false, size: size)
-        let toHigh = terminal.take()
+        let toHigh = terminal.takeText()
         #expect(toHigh.contains("a=d,d=i,i=4098,p=2"))
         #expect(toHigh.contains("a=p,i=4099,p=2"))
         #expect(!toHigh.contains("a=t"), "no pixels: the terminal holds HIGH")
@@ -79,65 +58,65 @@ import Testing
         // And back: ENHANCED is held too.
         _ = panels.prepare(for: triptych, overlay: false, size: size)
         panels.draw(triptych, overlay: false, size: size)
-        let back = terminal.take()
+        let back = terminal.takeText()
         #expect(!back.contains("a=t"))
         #expect(back.utf8.count <= 1024)
         #expect(panels.imagesDrawn == 3)
     }
 
     @Test func overlayTakesPlacementsOffFirstAndClosingItPlacesThemAgain() {
-        let terminal = Terminal()
+        let terminal = TerminalCapture()
         let panels = KittyPanels(output: terminal.write, base: 0x2000)
         let triptych = frame([picture(1), picture(2), picture(3)])
         panels.draw(triptych, overlay: false, size: size)
-        _ = terminal.take()
+        _ = terminal.takeText()
         // Help opens: before curses draws it, every placement is deleted (images kept).
         _ = panels.prepare(for: triptych, overlay: true, size: size)
-        let opened = terminal.take()
+        let opened = terminal.takeText()
         #expect(count(opened, "a=d,d=i,") == 3)
         #expect(!opened.contains("d=I"), "the images stay in the terminal")
         panels.draw(triptych, overlay: true, size: size)
-        #expect(terminal.take().isEmpty)
+        #expect(terminal.takeText().isEmpty)
         // Help closes: placements only.
         _ = panels.prepare(for: triptych, overlay: false, size: size)
         panels.draw(triptych, overlay: false, size: size)
-        let closed = terminal.take()
+        let closed = terminal.takeText()
         #expect(count(closed, "a=p,") == 3)
         #expect(!closed.contains("a=t"))
         #expect(closed.utf8.count <= 1024)
         // A resize moves everything: placements off, then placed again at the new size.
         let bigger = TerminalSize(columns: 220, rows: 60)
         _ = panels.prepare(for: triptych, overlay: false, size: bigger)
-        #expect(count(terminal.take(), "a=d,d=i,") == 3)
+        #expect(count(terminal.takeText(), "a=d,d=i,") == 3)
         panels.draw(triptych, overlay: false, size: bigger)
-        #expect(count(terminal.take(), "a=p,") == 3)
+        #expect(count(terminal.takeText(), "a=p,") == 3)
         // Exit frees every image.
         panels.clear()
-        #expect(count(terminal.take(), "a=d,d=I,") == 3)
+        #expect(count(terminal.takeText(), "a=d,d=I,") == 3)
     }
 
     @Test func heldImagesAreBoundedAndEvictedOnesFreed() {
-        let terminal = Terminal()
+        let terminal = TerminalCapture()
         let panels = KittyPanels(output: terminal.write, base: 0x3000)
         var freed = 0
         for step in 0..<(KittyPanels.heldLimit + 10) {
             let single = frame([picture(100 + step)])
             _ = panels.prepare(for: single, overlay: false, size: size)
             panels.draw(single, overlay: false, size: size)
-            freed += count(terminal.take(), "a=d,d=I,")
+            freed += count(terminal.takeText(), "a=d,d=I,")
         }
         #expect(panels.imagesDrawn == KittyPanels.heldLimit + 10)
         #expect(freed == 10, "one image freed per image beyond the limit")
         panels.clear()
-        #expect(count(terminal.take(), "a=d,d=I,") == KittyPanels.heldLimit)
+        #expect(count(terminal.takeText(), "a=d,d=I,") == KittyPanels.heldLimit)
     }
 
     @Test func throughTmuxEveryPieceIsWrappedAtThePaneOffset() {
-        let terminal = Terminal()
+        let terminal = TerminalCapture()
         let pane = TmuxPane(top: 10, left: 50, clientTerm: "xterm-kitty", passthrough: true)
         let panels = KittyPanels(output: terminal.write, passthrough: .tmux, pane: pane, base: 0x4000)
         panels.draw(frame([picture(1)]), overlay: false, size: size)
-        let written = terminal.take()
+        let written = terminal.takeText()
         #expect(written.hasPrefix("\u{1B}Ptmux;"))
         #expect(written.contains("\u{1B}\u{1B}[14;53H"), "row 3 + pane top 10, column 2 + pane left 50, 1-based")
         #expect(written.contains("\u{1B}\u{1B}_Ga=t,f=100,i=16385"))

@@ -143,12 +143,12 @@ import Testing
 
     @Test func kittySendsTheMarksInRGBAndResendsOnlyWhenTheOverlayChanges() throws {
         let size = TerminalSize(columns: 200, rows: 60)
-        let terminal = TerminalFile()
+        let terminal = TerminalCapture()
         let panels = KittyPanels(output: terminal.write, base: 0x3000)
         let frame = draw(state(), .kitty, size: size)
         _ = panels.prepare(for: frame, overlay: false, size: size)
         panels.draw(frame, overlay: false, size: size)
-        let sent = try kittyRGB(terminal.take())
+        let sent = try kittyPNGPayloads(terminal.take()).map { try PNGCodec.decodeRGB($0, what: "kitty payload") }
         #expect(sent.count == 3)
         for (picture, image) in zip(sent, frame.images) {
             #expect(picture == image.overlay?.composite(image.picture), "lossless: the gray picture with the ink over it")
@@ -159,7 +159,7 @@ import Testing
         let moved = draw(state(pointX: 60), .kitty, size: size)
         _ = panels.prepare(for: moved, overlay: false, size: size)
         panels.draw(moved, overlay: false, size: size)
-        #expect(try kittyRGB(terminal.take()).count == 3)
+        #expect(try kittyPNGPayloads(terminal.take()).map { try PNGCodec.decodeRGB($0, what: "kitty payload") }.count == 3)
         // Hidden: the plain gray pictures, as before there were marks.
         let hidden = draw(state(hidden: true), .kitty, size: size)
         #expect(hidden.images.allSatisfy { $0.overlay == nil })
@@ -168,7 +168,7 @@ import Testing
 
     @Test func sixelRedrawsOnlyThePicturesWhoseOverlayChanged() throws {
         let size = TerminalSize(columns: 200, rows: 60)
-        let terminal = TerminalFile()
+        let terminal = TerminalCapture()
         let panels = SixelPanels(registers: 256, output: terminal.write)
         let frame = draw(state(), .sixel, size: size)
         _ = panels.prepare(for: frame, overlay: false, size: size)
@@ -233,67 +233,15 @@ import Testing
 
     // MARK: Reading back what reached the terminal
 
-    private final class TerminalFile {
-        let write: Int32
-        private let path = FileManager.default.temporaryDirectory.appendingPathComponent("marks-\(UUID().uuidString)").path
-        private var offset = 0
-        init() {
-            write = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            precondition(write >= 0)
-        }
-        func take() -> [UInt8] {
-            let all = FileManager.default.contents(atPath: path) ?? Data()
-            defer { offset = all.count }
-            return [UInt8](all.dropFirst(offset))
-        }
-        deinit {
-            close(write)
-            unlink(path)
-        }
-    }
-
-    /// The PNGs of kitty transmissions, decoded in colour.
-    private func kittyRGB(_ bytes: [UInt8]) throws -> [RGBImage] {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var pictures: [RGBImage] = [], payload = ""
-        for command in text.components(separatedBy: "\u{1B}_G").dropFirst() {
-            guard let end = command.range(of: "\u{1B}\\") else { continue }
-            let parts = command[..<end.lowerBound].split(separator: ";", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            if parts[0].contains("a=t") { payload = "" }
-            guard parts[0].contains("a=t") || parts[0].hasPrefix("m=") else { continue }
-            payload += parts[1]
-            if parts[0].contains("m=0") {
-                pictures.append(try PNGCodec.decodeRGB(try #require(Data(base64Encoded: payload)), what: "kitty payload"))
-                payload = ""
-            }
-        }
-        return pictures
-    }
-
     /// Each sixel `SixelPanels` sends for `frame`, decoded in colour by `sixel2png`.
     private func sentSixelRGB(_ frame: ScreenBuffer, size: TerminalSize) throws -> [RGBImage] {
-        let terminal = TerminalFile()
+        let terminal = TerminalCapture()
         SixelPanels(registers: 256, output: terminal.write).draw(frame, overlay: false, size: size)
-        let text = String(decoding: terminal.take(), as: UTF8.self)
-        let tool = try #require(Sixel2PNG.tool, "sixel2png not found: apt-get install libsixel-bin")
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var pictures: [RGBImage] = []
-        for (index, piece) in text.components(separatedBy: "\u{1B}P").dropFirst().enumerated() {
-            guard let end = piece.range(of: "\u{1B}\\") else { continue }
-            let sixel = "\u{1B}P" + piece[..<end.upperBound]
-            let input = folder.appendingPathComponent("\(index).six"), output = folder.appendingPathComponent("\(index).png")
-            try Data(sixel.utf8).write(to: input)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = ["-i", input.path, "-o", output.path]
-            try process.run()
-            process.waitUntilExit()
-            try #require(process.terminationStatus == 0, "sixel2png failed")
-            pictures.append(try PNGCodec.decodeRGB(Data(contentsOf: output), what: output.path))
+        let text = terminal.takeText()
+        return try text.components(separatedBy: "\u{1B}P").dropFirst().compactMap { piece in
+            guard let end = piece.range(of: "\u{1B}\\") else { return nil }
+            return try Sixel2PNG.decodeRGB(Array(("\u{1B}P" + piece[..<end.upperBound]).utf8))
         }
-        return pictures
     }
 }
 

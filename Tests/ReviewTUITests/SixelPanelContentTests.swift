@@ -16,6 +16,16 @@ enum Sixel2PNG {
     static let required = tool != nil || ProcessInfo.processInfo.environment["CI"] == "true"
 
     static func decode(_ sixel: [UInt8]) throws -> GrayImage {
+        try PNGCodec.decode(try png(sixel), what: "sixel2png's output")
+    }
+
+    /// The picture in colour, for overlays drawn in their own registers.
+    static func decodeRGB(_ sixel: [UInt8]) throws -> RGBImage {
+        try PNGCodec.decodeRGB(try png(sixel), what: "sixel2png's output")
+    }
+
+    /// The PNG file sixel2png makes of `sixel` (one whole DCS).
+    private static func png(_ sixel: [UInt8]) throws -> Data {
         let tool = try #require(tool, "sixel2png not found: apt-get install libsixel-bin")
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -27,7 +37,7 @@ enum Sixel2PNG {
         try process.run()
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "sixel2png failed")
-        return try PNGCodec.read(output)
+        return try Data(contentsOf: output)
     }
 }
 

@@ -133,56 +133,14 @@ import Testing
         }
     }
 
-    /// Reads back what a `PixelPanels` wrote to a file standing in for the terminal.
-    private final class Terminal {
-        let write: Int32
-        private let path = FileManager.default.temporaryDirectory.appendingPathComponent("study-pixels-\(UUID().uuidString)").path
-        private var offset = 0
-        init() {
-            write = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            precondition(write >= 0)
-        }
-        func take() -> [UInt8] {
-            let all = FileManager.default.contents(atPath: path) ?? Data()
-            defer { offset = all.count }
-            return [UInt8](all.dropFirst(offset))
-        }
-        deinit {
-            close(write)
-            unlink(path)
-        }
-    }
-
-    /// The PNGs a kitty transmission carries (`a=t,f=100`, base64 in chunks), decoded.
-    private func kittyPictures(_ bytes: [UInt8]) throws -> [GrayImage] {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var pictures: [GrayImage] = [], payload = ""
-        for command in text.components(separatedBy: "\u{1B}_G").dropFirst() {
-            guard let end = command.range(of: "\u{1B}\\") else { continue }
-            let body = command[..<end.lowerBound]
-            let parts = body.split(separator: ";", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            let keys = parts[0]
-            if keys.contains("a=t") { payload = "" }
-            guard keys.contains("a=t") || keys.hasPrefix("m=") else { continue }
-            payload += parts[1]
-            if keys.contains("m=0") || !keys.contains("m=") {
-                let data = try #require(Data(base64Encoded: payload))
-                pictures.append(try PNGCodec.decode(data, what: "kitty payload"))
-                payload = ""
-            }
-        }
-        return pictures
-    }
-
     @Test func kittySendsTheExactPixelsOnceAndPlacesThemAgainAfterTheHelp() throws {
         let size = TerminalSize(columns: 200, rows: 60)
-        let terminal = Terminal()
+        let terminal = TerminalCapture()
         let panels = KittyPanels(output: terminal.write, base: 0x2000)
         let frame = draw(state(), .kitty, size: size)
         _ = panels.prepare(for: frame, overlay: false, size: size)
         panels.draw(frame, overlay: false, size: size)
-        let pictures = try kittyPictures(terminal.take())
+        let pictures = try kittyPNGPayloads(terminal.take()).map { try PNGCodec.decode($0, what: "kitty payload") }
         #expect(pictures == frame.images.map(\.picture), "exact 8-bit pixels")
         #expect(pictures.count == 3)
         // The help covers the panels: placements off; closing it places them again, no pixels.
@@ -204,7 +162,7 @@ import Testing
 
     @Test func sixelResendsOnlyWhenTheFrameChanges() {
         let size = TerminalSize(columns: 200, rows: 60)
-        let terminal = Terminal()
+        let terminal = TerminalCapture()
         let panels = SixelPanels(registers: 256, output: terminal.write)
         let frame = draw(state(), .sixel, size: size)
         #expect(!panels.prepare(for: frame, overlay: false, size: size))
