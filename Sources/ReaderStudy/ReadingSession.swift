@@ -164,6 +164,10 @@ public final class ReadingSession {
     @discardableResult
     public func addMark(_ mark: PendingMark, imageWidth: Int? = nil, imageHeight: Int? = nil) throws -> Int {
         try checkMark(mark, imageWidth: imageWidth, imageHeight: imageHeight)
+        guard marks.count < PendingMark.limitPerAnswerSet else {
+            throw AnswerError.invalidMark(question: mark.questionKey,
+                                          reason: "a case holds at most \(PendingMark.limitPerAnswerSet) marks")
+        }
         marks.append(mark)
         syncMarkAnswers()
         return marks.count - 1

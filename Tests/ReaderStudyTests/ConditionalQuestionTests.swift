@@ -187,6 +187,22 @@ final class ConditionalQuestionTests: XCTestCase {
         XCTAssertEqual(answers.first { $0.questionKey == "hallucinated" }?.value, "no")
     }
 
+    func testASessionHoldsAtMostTheLimitOfMarks() throws {
+        let url = try temporaryFolder(self).appendingPathComponent("s.sqlite")
+        try makeStudyFile(at: url, cases: 1, models: ["unet"])
+        let session = try enrolledSession(store: try SQLiteStudyStore(url: url), study: "pilot", reader: "ann")
+        let label = try XCTUnwrap(session.current?.candidates.first?.label)
+        try session.answer("hallucinated", panel: label, value: "yes")
+        let mark = PendingMark(questionKey: "hallucinated_marks", panelLabel: label, category: "hallucinated",
+                               shape: .point(x: 1, y: 1))
+        for _ in 0..<PendingMark.limitPerAnswerSet { try session.addMark(mark) }
+        XCTAssertThrowsError(try session.addMark(mark)) { error in
+            XCTAssertEqual(error as? AnswerError, .invalidMark(
+                question: "hallucinated_marks", reason: "a case holds at most \(PendingMark.limitPerAnswerSet) marks"))
+        }
+        XCTAssertEqual(session.marks.count, PendingMark.limitPerAnswerSet)
+    }
+
     func testMoveAndBoxGeometryStayInsideTheImage() {
         XCTAssertEqual(MarkShape.point(x: 2, y: 3).moved(dx: -5, dy: 100, within: 64, 48), .point(x: 0, y: 47))
         XCTAssertEqual(MarkShape.box(x: 50, y: 0, width: 10, height: 4).moved(dx: 10, dy: -1, within: 64, 48),

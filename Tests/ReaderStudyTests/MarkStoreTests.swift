@@ -91,6 +91,8 @@ final class MarkStoreTests: XCTestCase {
                 ("a panel whose hallucinated is no", markedSet(state, position: 0, marks: [mark(candidates[0], .point(x: 1, y: 1)),
                                                                                             mark(candidates[1], .point(x: 1, y: 1))],
                                                                  count: "1", at: 0)),
+                ("more marks than an answer set holds", markedSet(state, position: 0, marks: Array(
+                    repeating: mark(candidates[0], .point(x: 1, y: 1)), count: PendingMark.limitPerAnswerSet + 1), at: 0)),
                 ("not a marks question", markedSet(state, position: 0, marks: [PendingMark(
                     questionKey: "quality", panelLabel: candidates[0], category: "hallucinated", shape: .point(x: 1, y: 1))], count: "0", at: 0)),
             ]

@@ -211,6 +211,11 @@ final class PostgresStoreSecurityTests: XCTestCase {
             XCTAssertNotEqual(result.status, 0, what)
             XCTAssertTrue(result.stderr.contains("check constraint"), "\(what): \(result.stderr)")
         }
+        // The 101st mark of a set: the bound on what one answer set holds is the table's too.
+        let beyond = try psql("alice", "BEGIN; \(newSet) \(insert) SELECT max(id), \(PendingMark.limitPerAnswerSet), "
+                              + "'hallucinated_marks', 'A', 'hallucinated', 'point', 1, 1, NULL, NULL, 3 FROM usreview.submission; COMMIT;")
+        XCTAssertNotEqual(beyond.status, 0, "mark \(PendingMark.limitPerAnswerSet + 1) of a set")
+        XCTAssertTrue(beyond.stderr.contains("check constraint"), beyond.stderr)
         // Even the coordinator, who owns the table, changes no mark.
         XCTAssertThrowsError(try server.store.connection.execute("UPDATE usreview.mark SET x = 0"))
         XCTAssertThrowsError(try server.store.connection.execute("DELETE FROM usreview.mark"))

@@ -404,3 +404,17 @@ private func screenText(_ state: StudyModeState) -> String {
         #expect(text.contains("g                       grab the selected mark"))
     }
 }
+
+@Suite struct MarkLimitTests {
+    /// A case holds at most `PendingMark.limitPerAnswerSet` marks: one more is refused with
+    /// a hint, and the marks placed stay.
+    @Test func oneMarkBeyondTheLimitIsRefusedWithAHint() {
+        var state = inMarkMode()
+        state = press(state, Array(repeating: .character(" "), count: PendingMark.limitPerAnswerSet))
+        #expect(state.marks.count == PendingMark.limitPerAnswerSet)
+        #expect(state.hint == nil)
+        state = press(state, [.character(" ")])
+        #expect(state.marks.count == PendingMark.limitPerAnswerSet)
+        #expect(state.hint?.contains("at most \(PendingMark.limitPerAnswerSet) marks") == true)
+    }
+}

@@ -55,6 +55,10 @@ public struct PendingMark: Equatable, Hashable, Sendable {
 
     public static let confidenceRange = 1...5
     public static let defaultConfidence = 3
+    /// The most marks one answer set may hold (all its panels together): far more than
+    /// a reader places on one case, and a bound on what a hostile client can send. The
+    /// stores' `ordinal` CHECK enforces it too.
+    public static let limitPerAnswerSet = 100
 
     public init(questionKey: String, panelLabel: String, category: String, shape: MarkShape,
                 confidence: Int = defaultConfidence) {

@@ -33,6 +33,10 @@ public enum MarkChecks {
         var given: [AnswerSlot: String] = [:]
         for answer in answers { given[AnswerSlot(question: answer.questionKey, panel: answer.panelLabel)] = answer.value }
         let asked = Set(AnswerSlot.asked(questions, candidates: candidates, answers: given))
+        if marks.count > PendingMark.limitPerAnswerSet {
+            return (PendingMark.limitPerAnswerSet, .invalidMark(question: marks[PendingMark.limitPerAnswerSet].questionKey,
+                reason: "an answer set holds at most \(PendingMark.limitPerAnswerSet) marks"))
+        }
         for (index, mark) in marks.enumerated() {
             func invalid(_ reason: String) -> (Int?, AnswerError) { (index, .invalidMark(question: mark.questionKey, reason: reason)) }
             guard let question = byKey[mark.questionKey] else { return invalid("the study has no question '\(mark.questionKey)'") }

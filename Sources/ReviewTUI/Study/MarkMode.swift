@@ -318,6 +318,10 @@ private func select(_ mode: inout MarkModeState, _ index: Int, _ marks: [Pending
 private func place(_ state: inout StudyModeState, _ mode: MarkModeState, _ shape: MarkShape) -> Int? {
     guard let question = state.markCategories(panel: mode.panel).first(where: { $0.category == mode.category })?.question
     else { return nil }
+    guard state.askedMarkIndices.count < PendingMark.limitPerAnswerSet else {
+        state.hint = "a case holds at most \(PendingMark.limitPerAnswerSet) marks: d deletes one"
+        return mode.selected
+    }
     state.marks.append(PendingMark(questionKey: question, panelLabel: mode.panel, category: mode.category,
                                    shape: shape, confidence: mode.confidence))
     return state.marks.count - 1

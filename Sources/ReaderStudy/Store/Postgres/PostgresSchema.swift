@@ -185,7 +185,7 @@ public enum PostgresSchema {
               id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
               submission_id bigint NOT NULL REFERENCES submission,
               reader_role name NOT NULL DEFAULT current_user,
-              ordinal int NOT NULL CHECK (ordinal >= 0),
+              ordinal int NOT NULL CHECK (ordinal >= 0 AND ordinal < 100),  -- PendingMark.limitPerAnswerSet
               question_key text NOT NULL, panel_label text NOT NULL, category text NOT NULL,
               shape text NOT NULL CHECK (shape IN ('point', 'box')),
               x int NOT NULL CHECK (x >= 0), y int NOT NULL CHECK (y >= 0), width int, height int,

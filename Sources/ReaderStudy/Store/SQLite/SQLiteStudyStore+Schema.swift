@@ -171,7 +171,7 @@ extension SQLiteStudyStore {
             try db.create(table: "mark") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.belongsTo("submission", onDelete: .cascade).notNull()
-                t.column("ordinal", .integer).notNull().check { $0 >= 0 }
+                t.column("ordinal", .integer).notNull().check { $0 >= 0 && $0 < 100 }  // PendingMark.limitPerAnswerSet
                 t.column("questionKey", .text).notNull()
                 t.column("panelLabel", .text).notNull()
                 t.column("category", .text).notNull()
