@@ -45,6 +45,7 @@ test: test-system-packages lpips-weights
 	scripts/check-xterm-sixel .build/debug/usreview
 	scripts/check-xterm-viewer .build/debug/usreview
 	scripts/check-xterm-study .build/debug/usreview
+	scripts/check-xterm-marks .build/debug/usreview
 	scripts/test-real-terminals .build/debug/usreview
 	scripts/test-training .build/debug/usreview
 
