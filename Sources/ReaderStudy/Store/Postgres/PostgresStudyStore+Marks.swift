@@ -46,7 +46,7 @@ extension PostgresStudyStore {
             var height: Int?
         }
         let decoder = JSONDecoder()
-        let questions = try decoder.decode([QuestionDefinition].self, from: Data((context.questions ?? "[]").utf8))
+        let questions = try QuestionsCache.shared.questions(jsonArray: context.questions ?? "[]")
         guard !marks.isEmpty || questions.contains(where: { $0.markCategories != nil }) else { return nil }
         let panels = try decoder.decode([PanelRow].self, from: Data((context.panels ?? "[]").utf8)).map {
             MarkChecks.PanelSize(label: $0.label, isReference: $0.isReference, width: $0.width ?? 0, height: $0.height ?? 0)

@@ -60,9 +60,9 @@ extension SQLiteStudyStore {
     public func exportMarks(study name: String, allRevisions: Bool = false) throws -> [MarkExportRow] {
         try read { db in
             let snapshot = try loadStudy(db, named: name)
-            let keyed = try Self.keyedPanels(db, studyId: snapshot.studyId)
+            // The key of each mark's own panel only (a study's marks are few, its panels many).
             let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
-                SELECT r.name AS reader, sc.caseId, sc.organ, p.id AS presentationId, p.isRepeat, p.isCalibration,
+                SELECT r.name AS reader, sc.caseId, sc.organ, p.isRepeat, p.isCalibration, k.source,
                        m.questionKey, m.panelLabel, m.category, m.shape, m.x, m.y, m.width, m.height, m.confidence,
                        s.startedAt, s.submittedAt, s.revision,
                        (SELECT MAX(s2.revision) FROM submission s2 WHERE s2.presentationId = s.presentationId) AS latest
@@ -71,6 +71,7 @@ extension SQLiteStudyStore {
                 JOIN presentation p ON p.id = s.presentationId
                 JOIN reader r ON r.id = p.readerId
                 JOIN studyCase sc ON sc.id = p.studyCaseId
+                LEFT JOIN panelKey k ON k.presentationId = p.id AND k.label = m.panelLabel
                 WHERE r.studyId = \(snapshot.studyId)
                 ORDER BY r.name, p.position, s.revision, m.ordinal
                 """))
@@ -80,8 +81,8 @@ extension SQLiteStudyStore {
                 let latest: Int = row["latest"]
                 if !allRevisions, revision != latest { continue }
                 let label: String = row["panelLabel"]
-                let presentationId: Int64 = row["presentationId"]
-                let model = (keyed[presentationId] ?? []).first { $0.label == label }?.source.resultName ?? ""
+                let source: String? = row["source"]
+                let model = source.map { ImageSource(storedName: $0).resultName } ?? ""
                 let x: Int = row["x"], y: Int = row["y"], kind: String = row["shape"]
                 let width: Int? = row["width"], height: Int? = row["height"]
                 let shape = MarkShape(kind: kind, x: x, y: y, width: width, height: height) ?? .point(x: x, y: y)

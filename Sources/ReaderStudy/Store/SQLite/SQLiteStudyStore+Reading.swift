@@ -256,8 +256,9 @@ extension SQLiteStudyStore {
 
     static func firstMarkProblem(_ db: Database, _ marks: [PendingMark], answers: [PendingAnswer], studyId: Int64,
                                  presentationId: Int64) throws -> (mark: Int?, error: AnswerError)? {
-        let questions = try Question.filter(Question.Columns.studyId == studyId).order(Question.Columns.position)
-            .fetchAll(db).map { try $0.decoded() }
+        let questions = try QuestionsCache.shared.questions(definitions: String.fetchAll(db, SQLRequest(literal: """
+            SELECT definition FROM question WHERE studyId = \(studyId) ORDER BY position
+            """)))
         guard !marks.isEmpty || questions.contains(where: { $0.markCategories != nil }) else { return nil }
         let panels = try Row.fetchAll(db, SQLRequest<Row>(literal: """
             SELECT pa.label, pa.isReference, i.width, i.height FROM panel pa LEFT JOIN panelImage i ON i.id = pa.imageId
