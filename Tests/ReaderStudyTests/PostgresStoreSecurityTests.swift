@@ -211,6 +211,27 @@ final class PostgresStoreSecurityTests: XCTestCase {
             XCTAssertNotEqual(result.status, 0, what)
             XCTAssertTrue(result.stderr.contains("check constraint"), "\(what): \(result.stderr)")
         }
+        // What the client's MarkChecks refuse, the server refuses too (its insert trigger).
+        let reference = state.panels[state.presentations[1].id!]!.first { $0.isReference }!.label
+        let candidate = state.panels[state.presentations[1].id!]!.first { !$0.isReference }!.label
+        for (what, values, message) in [
+            ("a category its question does not take", "'hallucinated_marks', '\(candidate)', 'lost', 'point', 1, 1, NULL, NULL, 3",
+             "category must be one of its marks question's"),
+            ("a question that takes no marks", "'fidelity', '\(candidate)', 'hallucinated', 'point', 1, 1, NULL, NULL, 3",
+             "category must be one of its marks question's"),
+            ("the reference panel", "'hallucinated_marks', '\(reference)', 'hallucinated', 'point', 1, 1, NULL, NULL, 3",
+             "must be on a candidate panel"),
+            ("a panel the showing lacks", "'hallucinated_marks', 'Z', 'hallucinated', 'point', 1, 1, NULL, NULL, 3",
+             "must be on a candidate panel"),
+            ("a point outside the image", "'hallucinated_marks', '\(candidate)', 'hallucinated', 'point', 16, 1, NULL, NULL, 3",
+             "must lie inside its panel's image"),
+            ("a box reaching outside", "'hallucinated_marks', '\(candidate)', 'hallucinated', 'box', 10, 10, 6, 7, 3",
+             "must lie inside its panel's image"),
+        ] {
+            let result = try psql("alice", "BEGIN; \(newSet) \(insert) SELECT max(id), 0, \(values) FROM usreview.submission; COMMIT;")
+            XCTAssertNotEqual(result.status, 0, what)
+            XCTAssertTrue(result.stderr.contains(message), "\(what): \(result.stderr)")
+        }
         // The 101st mark of a set: the bound on what one answer set holds is the table's too.
         let beyond = try psql("alice", "BEGIN; \(newSet) \(insert) SELECT max(id), \(PendingMark.limitPerAnswerSet), "
                               + "'hallucinated_marks', 'A', 'hallucinated', 'point', 1, 1, NULL, NULL, 3 FROM usreview.submission; COMMIT;")

@@ -193,6 +193,40 @@ public enum PostgresSchema {
               CHECK ((shape = 'point' AND width IS NULL AND height IS NULL)
                      OR (shape = 'box' AND width >= 1 AND height >= 1)),
               UNIQUE (submission_id, ordinal));
+            -- What MarkChecks checks in the client, held by the server against any client:
+            -- a category of that marks question, a candidate panel of the set's showing,
+            -- inside its frozen image. (The count per panel is the client's to check.)
+            CREATE FUNCTION mark_is_placed() RETURNS trigger LANGUAGE plpgsql AS
+              $$DECLARE
+                categories jsonb;
+                place record;
+              BEGIN
+                -- A set the role cannot see is row-level security's to refuse.
+                IF NOT EXISTS (SELECT FROM usreview.submission WHERE id = NEW.submission_id) THEN
+                  RETURN NEW;
+                END IF;
+                SELECT q.definition->'kind'->'marks'->'categories' INTO categories
+                  FROM usreview.submission s JOIN usreview.presentation p ON p.id = s.presentation_id
+                  JOIN usreview.study_case c ON c.id = p.study_case_id
+                  JOIN usreview.question q ON q.study_id = c.study_id AND q.key = NEW.question_key
+                  WHERE s.id = NEW.submission_id;
+                IF categories IS NULL OR jsonb_typeof(categories) <> 'array' OR NOT categories ? NEW.category THEN
+                  RAISE EXCEPTION 'a mark''s category must be one of its marks question''s' USING ERRCODE = '23514';
+                END IF;
+                SELECT pa.is_reference, i.width, i.height INTO place
+                  FROM usreview.submission s
+                  JOIN usreview.panel pa ON pa.presentation_id = s.presentation_id AND pa.label = NEW.panel_label
+                  JOIN usreview.panel_image i ON i.id = pa.image_id
+                  WHERE s.id = NEW.submission_id;
+                IF NOT FOUND OR place.is_reference THEN
+                  RAISE EXCEPTION 'a mark must be on a candidate panel of its showing' USING ERRCODE = '23514';
+                END IF;
+                IF NEW.x + coalesce(NEW.width, 1) > place.width OR NEW.y + coalesce(NEW.height, 1) > place.height THEN
+                  RAISE EXCEPTION 'a mark must lie inside its panel''s image' USING ERRCODE = '23514';
+                END IF;
+                RETURN NEW;
+              END$$;
+            CREATE TRIGGER mark_is_placed BEFORE INSERT ON mark FOR EACH ROW EXECUTE FUNCTION mark_is_placed();
             CREATE TRIGGER mark_append_only BEFORE UPDATE OR DELETE ON mark
               FOR EACH ROW EXECUTE FUNCTION append_only();
             CREATE TRIGGER mark_no_truncate BEFORE TRUNCATE ON mark
