@@ -25,7 +25,8 @@ public enum MarkChecks {
     /// asked (its `when` is met by the answers), the panel is a candidate of the showing,
     /// the shape lies inside that panel's image and the confidence is 1–5; and each
     /// marks question's answer for a panel is the number of its marks there (no answer:
-    /// none). `mark` is the index of the mark at fault (nil for a count).
+    /// none). `mark` is the index of the mark at fault (nil for a count). `panels` may be
+    /// empty for a set without marks: its marks answers are then checked to be 0.
     public static func firstProblem(_ marks: [PendingMark], answers: [PendingAnswer], questions: [QuestionDefinition],
                                     panels: [PanelSize]) -> (mark: Int?, error: AnswerError)? {
         let byKey = Dictionary(questions.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
@@ -56,14 +57,19 @@ public enum MarkChecks {
                 return (index, .notAsked(question: mark.questionKey, condition: condition.description))
             }
         }
-        for question in questions where question.markCategories != nil {
-            for label in candidates {
-                let count = marks.filter { $0.questionKey == question.key && $0.panelLabel == label }.count
-                let answer = given[AnswerSlot(question: question.key, panel: label)]
-                guard answer.map({ Int($0) == count }) ?? (count == 0) else {
-                    return (nil, .invalidMark(question: question.key, reason:
-                        "panel \(label) has \(count) mark\(count == 1 ? "" : "s") but the answer says \(answer ?? "none")"))
-                }
+        // Every place that has a marks answer or marks: the two agree. (A set without
+        // marks is checked without its panels: each marks answer must then be 0.)
+        var places = Set(marks.map { AnswerSlot(question: $0.questionKey, panel: $0.panelLabel) })
+        for answer in answers where byKey[answer.questionKey]?.markCategories != nil {
+            places.insert(AnswerSlot(question: answer.questionKey, panel: answer.panelLabel))
+        }
+        let order = Dictionary(questions.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+        for place in places.sorted(by: { (order[$0.question] ?? 0, $0.panel) < (order[$1.question] ?? 0, $1.panel) }) {
+            let count = marks.filter { $0.questionKey == place.question && $0.panelLabel == place.panel }.count
+            let answer = given[place]
+            guard answer.map({ Int($0) == count }) ?? (count == 0) else {
+                return (nil, .invalidMark(question: place.question, reason:
+                    "panel \(place.panel) has \(count) mark\(count == 1 ? "" : "s") but the answer says \(answer ?? "none")"))
             }
         }
         return nil

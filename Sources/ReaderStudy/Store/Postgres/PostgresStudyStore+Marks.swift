@@ -25,8 +25,12 @@ extension PostgresStudyStore {
     /// Two columns for a SELECT: the study's questions (JSON array, form order) and the
     /// showing's panels with their image sizes (JSON array, left to right), for
     /// `firstMarkProblem(_:answers:context:)`. Read under the caller's role.
-    static func markContextColumns(studyId: String, presentationId: String) -> String {
-        """
+    /// Without `panels` (a set without marks needs no image sizes) the second is NULL.
+    static func markContextColumns(studyId: String, presentationId: String, panels: Bool = true) -> String {
+        guard panels else {
+            return "(SELECT json_agg(q.definition ORDER BY q.position) FROM usreview.question q WHERE q.study_id = \(studyId))::text, NULL::text"
+        }
+        return """
         (SELECT json_agg(q.definition ORDER BY q.position) FROM usreview.question q WHERE q.study_id = \(studyId))::text,
         (SELECT json_agg(json_build_object('label', pa.label, 'isReference', pa.is_reference,
                                            'width', i.width, 'height', i.height) ORDER BY pa.position)

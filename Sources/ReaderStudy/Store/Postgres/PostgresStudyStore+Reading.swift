@@ -102,9 +102,9 @@ extension PostgresStudyStore {
                 guard let reader = try db.execute("""
                     SELECT r.name, s.name, r.disabled_at IS NOT NULL, r.finalised_at IS NOT NULL,
                            (SELECT id FROM usreview.submission WHERE client_token = $2::uuid),
-                           \(Self.markContextColumns(studyId: "r.study_id", presentationId: "$3::bigint"))
+                           \(Self.markContextColumns(studyId: "r.study_id", presentationId: "$3::bigint", panels: !set.marks.isEmpty))
                     FROM usreview.reader r JOIN usreview.study s ON s.id = r.study_id WHERE r.id = $1
-                    """, [String(set.readerId), token, String(set.presentationId)]).rows.first else {
+                    """, [String(set.readerId), token] + (set.marks.isEmpty ? [] : [String(set.presentationId)])).rows.first else {
                     throw StudyStoreError.readerNotFound(reader: "#\(set.readerId)", study: "")
                 }
                 if let stored = reader[4].flatMap({ Int64($0) }) {

@@ -260,7 +260,8 @@ extension SQLiteStudyStore {
             SELECT definition FROM question WHERE studyId = \(studyId) ORDER BY position
             """)))
         guard !marks.isEmpty || questions.contains(where: { $0.markCategories != nil }) else { return nil }
-        let panels = try Row.fetchAll(db, SQLRequest<Row>(literal: """
+        // A set without marks needs no image sizes (MarkChecks.firstProblem).
+        let panels = marks.isEmpty ? [] : try Row.fetchAll(db, SQLRequest<Row>(literal: """
             SELECT pa.label, pa.isReference, i.width, i.height FROM panel pa LEFT JOIN panelImage i ON i.id = pa.imageId
             WHERE pa.presentationId = \(presentationId) ORDER BY pa.position
             """)).map { row in
