@@ -52,8 +52,9 @@ cpng_result cpng_read_gray8(int descriptor, uint64_t max_pixels, uint8_t **pixel
     return read_gray8_stream(file, max_pixels, pixels, info, 0);
 }
 
-cpng_result cpng_decode_gray8(const uint8_t *bytes, size_t count, uint64_t max_pixels, uint8_t **pixels,
-                              cpng_info *info) {
+/* PNG bytes in memory, read as 8-bit gray or (rgb) 8-bit RGB. */
+static cpng_result decode_memory(const uint8_t *bytes, size_t count, uint64_t max_pixels, uint8_t **pixels,
+                                 cpng_info *info, int rgb) {
     *pixels = NULL;
     memset(info, 0, sizeof *info);
     if (count == 0) return make_result(CPNG_NOT_PNG, 0, "the PNG is empty");
@@ -62,20 +63,17 @@ cpng_result cpng_decode_gray8(const uint8_t *bytes, size_t count, uint64_t max_p
         int saved = errno;
         return make_result(CPNG_OPEN_FAILED, saved, strerror(saved));
     }
-    return read_gray8_stream(file, max_pixels, pixels, info, 0);
+    return read_gray8_stream(file, max_pixels, pixels, info, rgb);
+}
+
+cpng_result cpng_decode_gray8(const uint8_t *bytes, size_t count, uint64_t max_pixels, uint8_t **pixels,
+                              cpng_info *info) {
+    return decode_memory(bytes, count, max_pixels, pixels, info, 0);
 }
 
 cpng_result cpng_decode_rgb8(const uint8_t *bytes, size_t count, uint64_t max_pixels, uint8_t **pixels,
                              cpng_info *info) {
-    *pixels = NULL;
-    memset(info, 0, sizeof *info);
-    if (count == 0) return make_result(CPNG_NOT_PNG, 0, "the PNG is empty");
-    FILE *file = fmemopen((void *)bytes, count, "rb");
-    if (file == NULL) {
-        int saved = errno;
-        return make_result(CPNG_OPEN_FAILED, saved, strerror(saved));
-    }
-    return read_gray8_stream(file, max_pixels, pixels, info, 1);
+    return decode_memory(bytes, count, max_pixels, pixels, info, 1);
 }
 
 /// Reads a PNG from `file` and closes it: 8-bit gray, or 8-bit RGB when `rgb`.

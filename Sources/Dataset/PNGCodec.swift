@@ -81,11 +81,21 @@ public enum PNGCodec {
 
     /// Decodes PNG bytes held in memory (a frozen study panel); `what` names them in errors.
     public static func decode(_ bytes: Data, what: String, limits: ResourceLimits? = nil) throws -> GrayImage {
+        let decoded = try decodeMemory(bytes, what: what, limits: limits, channels: 1, cpng_decode_gray8)
+        return GrayImage(width: decoded.width, height: decoded.height, pixels: decoded.pixels)
+    }
+
+    /// PNG bytes in memory through `decoder` (gray or RGB), `channels` bytes per pixel.
+    private static func decodeMemory(
+        _ bytes: Data, what: String, limits: ResourceLimits?, channels: Int,
+        _ decoder: (UnsafePointer<UInt8>?, Int, UInt64, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?,
+                    UnsafeMutablePointer<cpng_info>?) -> cpng_result
+    ) throws -> (width: Int, height: Int, pixels: [UInt8]) {
         let maxPixels = try (limits ?? ResourceLimits.current()).maxPixels
         var buffer: UnsafeMutablePointer<UInt8>?
         var info = cpng_info()
         let result = bytes.withUnsafeBytes { raw in
-            cpng_decode_gray8(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, UInt64(maxPixels), &buffer, &info)
+            decoder(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, UInt64(maxPixels), &buffer, &info)
         }
         defer { cpng_free(buffer) }
         if result.status == CPNG_TOO_LARGE {
@@ -93,7 +103,7 @@ public enum PNGCodec {
         }
         try check(result, path: what, writing: false)
         let width = Int(info.width), height = Int(info.height)
-        return GrayImage(width: width, height: height, pixels: [UInt8](UnsafeBufferPointer(start: buffer, count: width * height)))
+        return (width, height, [UInt8](UnsafeBufferPointer(start: buffer, count: width * height * channels)))
     }
 
     /// Writes `image` as an 8-bit gray PNG, replacing `url` atomically.
@@ -137,20 +147,8 @@ public enum PNGCodec {
     /// Decodes PNG bytes in memory keeping colour (a gray PNG comes back with equal
     /// channels); `what` names them in errors.
     public static func decodeRGB(_ bytes: Data, what: String, limits: ResourceLimits? = nil) throws -> RGBImage {
-        let maxPixels = try (limits ?? ResourceLimits.current()).maxPixels
-        var buffer: UnsafeMutablePointer<UInt8>?
-        var info = cpng_info()
-        let result = bytes.withUnsafeBytes { raw in
-            cpng_decode_rgb8(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, UInt64(maxPixels), &buffer, &info)
-        }
-        defer { cpng_free(buffer) }
-        if result.status == CPNG_TOO_LARGE {
-            throw PNGError.tooLarge(path: what, width: Int(info.width), height: Int(info.height), limit: maxPixels)
-        }
-        try check(result, path: what, writing: false)
-        let width = Int(info.width), height = Int(info.height)
-        return RGBImage(width: width, height: height,
-                        pixels: [UInt8](UnsafeBufferPointer(start: buffer, count: width * height * 3)))
+        let decoded = try decodeMemory(bytes, what: what, limits: limits, channels: 3, cpng_decode_rgb8)
+        return RGBImage(width: decoded.width, height: decoded.height, pixels: decoded.pixels)
     }
 
     private static func check(_ result: cpng_result, path: String, writing: Bool) throws {

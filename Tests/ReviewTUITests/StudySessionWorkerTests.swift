@@ -65,24 +65,30 @@ private func savingState() -> StudyModeState {
     return reduceStudy(reduceStudy(state, .key(.character("4"))), .key(.enter))
 }
 
+/// A blinded study of `cases` thyroid cases, one model, no HIGH candidate (so one panel,
+/// A), frozen with synthetic panels, with alice enrolled.
+private func enrolledStudy(in folder: URL, cases count: Int, questions: [QuestionDefinition]) throws -> SQLiteStudyStore {
+    let sqlite = try SQLiteStudyStore(url: folder.appendingPathComponent("study.sqlite"))
+    let cases = (1...count).map { number in
+        let id = String(format: "%04d", number)
+        return Case(id: id, organ: .thyroid, devices: DevicePair(low: "portable", high: "cart"),
+                    lowPath: URL(fileURLWithPath: "/l/\(id).png"), highPath: URL(fileURLWithPath: "/h/\(id).png"),
+                    split: .test)
+    }
+    let definition = StudyDefinition(
+        name: "pilot", datasetPath: folder.path, models: [ModelSpec(name: "unet", weights: "/m/unet.safetensors")],
+        mode: .blinded, questions: questions, includeHighAsCandidate: false)
+    try sqlite.createStudy(definition, cases: cases)
+    try sqlite.enrol(readers: ["alice"], inStudy: "pilot")
+    return sqlite
+}
+
 @Suite struct StudySessionWorkerTests {
     @Test func aSlowSubmitDoesNotBlockTheCallerAndItsAnswerArrivesLater() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let sqlite = try SQLiteStudyStore(url: folder.appendingPathComponent("study.sqlite"))
-        let cases = (1...3).map { number in
-            let id = String(format: "%04d", number)
-            return Case(id: id, organ: .thyroid, devices: DevicePair(low: "portable", high: "cart"),
-                        lowPath: URL(fileURLWithPath: "/l/\(id).png"), highPath: URL(fileURLWithPath: "/h/\(id).png"),
-                        split: .test)
-        }
-        let definition = StudyDefinition(
-            name: "pilot", datasetPath: folder.path, models: [ModelSpec(name: "unet", weights: "/m/unet.safetensors")],
-            mode: .blinded,
-            questions: [QuestionDefinition(key: "fidelity", prompt: "Anatomical fidelity", kind: .likert(points: 5, anchors: []))],
-            includeHighAsCandidate: false)
-        try sqlite.createStudy(definition, cases: cases)
-        try sqlite.enrol(readers: ["alice"], inStudy: "pilot")
+        let sqlite = try enrolledStudy(in: folder, cases: 3, questions: [
+            QuestionDefinition(key: "fidelity", prompt: "Anatomical fidelity", kind: .likert(points: 5, anchors: []))])
         let store = GatedStore(sqlite)
         let session = try ReadingSession(store: store, study: "pilot", reader: "alice")
         let first = try #require(session.current)
@@ -138,22 +144,10 @@ private func savingState() -> StudyModeState {
     @Test func submittedMarksReachTheAnswerSet() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let sqlite = try SQLiteStudyStore(url: folder.appendingPathComponent("study.sqlite"))
-        let cases = (1...2).map { number in
-            let id = String(format: "%04d", number)
-            return Case(id: id, organ: .thyroid, devices: DevicePair(low: "portable", high: "cart"),
-                        lowPath: URL(fileURLWithPath: "/l/\(id).png"), highPath: URL(fileURLWithPath: "/h/\(id).png"),
-                        split: .test)
-        }
-        let definition = StudyDefinition(
-            name: "pilot", datasetPath: folder.path, models: [ModelSpec(name: "unet", weights: "/m/unet.safetensors")],
-            mode: .blinded,
-            questions: [QuestionDefinition(key: "hallucinated", prompt: "Hallucinated?", kind: .yesNo),
-                        QuestionDefinition(key: "hallucinated_marks", prompt: "Where?", kind: .marks(categories: ["hallucinated"]),
-                                           required: false, when: QuestionCondition(question: "hallucinated", answer: "yes"))],
-            includeHighAsCandidate: false)
-        try sqlite.createStudy(definition, cases: cases)
-        try sqlite.enrol(readers: ["alice"], inStudy: "pilot")
+        let sqlite = try enrolledStudy(in: folder, cases: 2, questions: [
+            QuestionDefinition(key: "hallucinated", prompt: "Hallucinated?", kind: .yesNo),
+            QuestionDefinition(key: "hallucinated_marks", prompt: "Where?", kind: .marks(categories: ["hallucinated"]),
+                               required: false, when: QuestionCondition(question: "hallucinated", answer: "yes"))])
         let store = GatedStore(sqlite)
         let session = try ReadingSession(store: store, study: "pilot", reader: "alice")
         let first = try #require(session.current?.studyCase.caseId)
