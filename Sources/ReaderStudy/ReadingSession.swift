@@ -130,8 +130,11 @@ public final class ReadingSession {
         pending[slot] = try question.validated(value, candidates: current!.candidates.map(\.label))
     }
 
-    public func clearAnswer(_ questionKey: String, panel: String? = nil) throws {
-        pending[try slot(questionKey, panel: panel)] = nil
+    /// Empties the form, its marks included (a client that keeps its own form hands it
+    /// over whole for each submit).
+    public func clearForm() {
+        pending = [:]
+        marks = []
     }
 
     /// Every place a required question still needs an answer, in form order.
@@ -153,7 +156,7 @@ public final class ReadingSession {
     /// The marks questions asked for `panel` now, each with its categories, in form order:
     /// what a mark placed on that candidate can be.
     public func markQuestions(panel: String) -> [QuestionDefinition] {
-        allSlots.filter { $0.panel == panel }.compactMap { questionsByKey[$0.question] }.filter { $0.markCategories != nil }
+        AnswerSlot.markQuestions(study.questions, asked: allSlots, panel: panel)
     }
 
     /// Adds a mark; returns its index in `marks`. A mark whose question is hidden (its
@@ -173,14 +176,6 @@ public final class ReadingSession {
         return marks.count - 1
     }
 
-    /// Replaces the mark at `index` (moved, resized, another category or confidence).
-    public func replaceMark(at index: Int, with mark: PendingMark, imageWidth: Int? = nil, imageHeight: Int? = nil) throws {
-        guard marks.indices.contains(index) else { throw AnswerError.invalidMark(question: mark.questionKey, reason: "there is no mark \(index + 1)") }
-        try checkMark(mark, imageWidth: imageWidth, imageHeight: imageHeight)
-        marks[index] = mark
-        syncMarkAnswers()
-    }
-
     public func removeMark(at index: Int) {
         guard marks.indices.contains(index) else { return }
         marks.remove(at: index)
@@ -198,15 +193,9 @@ public final class ReadingSession {
         try placed.validate(question: question, imageWidth: imageWidth, imageHeight: imageHeight)
     }
 
-    /// A marks question's answer is the number of its marks on that panel (none: unanswered).
     private func syncMarkAnswers() {
         guard let current else { return }
-        for question in study.questions where question.markCategories != nil {
-            for panel in current.candidates.map(\.label) {
-                let count = marks.filter { $0.questionKey == question.key && $0.panelLabel == panel }.count
-                pending[AnswerSlot(question: question.key, panel: panel)] = count > 0 ? String(count) : nil
-            }
-        }
+        AnswerSlot.countMarks(marks, questions: study.questions, candidates: current.candidates.map(\.label), into: &pending)
     }
 
     /// Stores the form as one answer set and moves to the next case.
@@ -364,6 +353,26 @@ extension AnswerSlot {
             }
         }
         return slots
+    }
+
+    /// The marks questions asked (`asked`, from `asked(_:candidates:answers:)`) for
+    /// candidate `panel`, in form order: what a mark placed there can be.
+    public static func markQuestions(_ questions: [QuestionDefinition], asked: [AnswerSlot],
+                                     panel: String) -> [QuestionDefinition] {
+        let places = Set(asked)
+        return questions.filter { $0.markCategories != nil && places.contains(AnswerSlot(question: $0.key, panel: panel)) }
+    }
+
+    /// Sets each marks question's answer on each candidate to the number of its marks
+    /// there (none: no answer), as the session stores it and the stores check it.
+    public static func countMarks(_ marks: [PendingMark], questions: [QuestionDefinition], candidates: [String],
+                                  into answers: inout [AnswerSlot: String]) {
+        for question in questions where question.markCategories != nil {
+            for panel in candidates {
+                let count = marks.filter { $0.questionKey == question.key && $0.panelLabel == panel }.count
+                answers[AnswerSlot(question: question.key, panel: panel)] = count > 0 ? String(count) : nil
+            }
+        }
     }
 }
 

@@ -39,7 +39,7 @@ public struct MarkModeState: Equatable, Sendable {
 extension StudyModeState {
     /// The marks questions asked now for candidate `panel`, in form order.
     public func markQuestions(panel: String) -> [QuestionDefinition] {
-        slots.filter { $0.panel == panel }.compactMap { question($0.question) }.filter(\.kind.isMarks)
+        AnswerSlot.markQuestions(questions, asked: slots, panel: panel)
     }
 
     /// The categories a mark on `panel` can have now, each with the first question taking it.
@@ -128,12 +128,7 @@ extension StudyModeState {
     /// stores as the answer; required means at least one).
     mutating func syncMarkAnswers() {
         guard let current else { return }
-        for question in questions where question.kind.isMarks {
-            for panel in current.candidateLabels {
-                let count = marks.filter { $0.questionKey == question.key && $0.panelLabel == panel }.count
-                answers[AnswerSlot(question: question.key, panel: panel)] = count > 0 ? String(count) : nil
-            }
-        }
+        AnswerSlot.countMarks(marks, questions: questions, candidates: current.candidateLabels, into: &answers)
     }
 }
 
@@ -296,8 +291,9 @@ func reduceMarkKey(_ state: inout StudyModeState, _ key: Key) {
             state.marks[selected].shape = shape
             mode.cursor = ImagePoint(x: shape.x, y: shape.y)
         } else {
-            mode.cursor = ImagePoint(x: min(max(mode.cursor.x + move.dx, 0), size.width - 1),
-                                     y: min(max(mode.cursor.y + move.dy, 0), size.height - 1))
+            let cursor = MarkShape.point(x: mode.cursor.x, y: mode.cursor.y)
+                .moved(dx: move.dx, dy: move.dy, within: size.width, size.height)
+            mode.cursor = ImagePoint(x: cursor.x, y: cursor.y)
         }
     }
     state.markMode = mode

@@ -40,10 +40,7 @@ public enum StudySessionBridge {
             switch command {
             case let .submit(answers, marks, imageSize):
                 // The form replaces the session's: a retried submit starts from the same place.
-                for slot in session.allSlots {
-                    try session.clearAnswer(slot.question, panel: slot.panel.isEmpty ? nil : slot.panel)
-                }
-                while !session.marks.isEmpty { session.removeMark(at: session.marks.count - 1) }
+                session.clearForm()
                 // Answers first: they decide which marks questions are asked.
                 for (slot, value) in answers where !value.isEmpty {
                     try session.answer(slot.question, panel: slot.panel.isEmpty ? nil : slot.panel, value: value)
