@@ -23,6 +23,16 @@ public enum MarkShape: Equatable, Hashable, Sendable {
     /// "point" or "box", as exported.
     public var kindName: String { size == nil ? "point" : "box" }
 
+    /// A shape as stored or exported: `kind` "point" (no size) or "box" (both sizes);
+    /// nil otherwise.
+    public init?(kind: String, x: Int, y: Int, width: Int?, height: Int?) {
+        switch (kind, width, height) {
+        case ("point", nil, nil): self = .point(x: x, y: y)
+        case let ("box", width?, height?): self = .box(x: x, y: y, width: width, height: height)
+        default: return nil
+        }
+    }
+
     /// The shape moved by (dx, dy) and kept inside a width × height image.
     public func moved(dx: Int, dy: Int, within width: Int, _ height: Int) -> MarkShape {
         switch self {
@@ -161,16 +171,8 @@ public struct MarkExportRow: Codable, Equatable, Sendable {
         self.submittedAt = submittedAt
     }
 
-    /// The position as a shape (nil when `shape` is neither "point" nor "box", or a box lacks its size).
-    public var markShape: MarkShape? {
-        switch shape {
-        case "point": return .point(x: x, y: y)
-        case "box":
-            guard let width, let height else { return nil }
-            return .box(x: x, y: y, width: width, height: height)
-        default: return nil
-        }
-    }
+    /// The position as a shape (nil when the columns do not make one).
+    public var markShape: MarkShape? { MarkShape(kind: shape, x: x, y: y, width: width, height: height) }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case study, reader

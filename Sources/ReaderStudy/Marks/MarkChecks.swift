@@ -75,15 +75,3 @@ public enum MarkChecks {
         return nil
     }
 }
-
-extension MarkShape {
-    /// A shape as stored or exported: `kind` "point" (no size) or "box" (both sizes);
-    /// nil otherwise.
-    public init?(kind: String, x: Int, y: Int, width: Int?, height: Int?) {
-        switch (kind, width, height) {
-        case ("point", nil, nil): self = .point(x: x, y: y)
-        case let ("box", width?, height?): self = .box(x: x, y: y, width: width, height: height)
-        default: return nil
-        }
-    }
-}
