@@ -31,15 +31,10 @@ extension SQLiteStudyStore {
                                                            presentationId: presentationId) {
                     throw ImportConflict(index: index, reason: problem.error.description, mark: problem.mark)
                 }
-                var submission = Submission(id: nil, presentationId: presentationId, revision: set.revision,
-                                            startedAt: set.startedAt, submittedAt: set.submittedAt, durationMs: set.durationMs)
-                try submission.insert(db)
-                for pending in set.answers {
-                    var answer = Answer(id: nil, submissionId: submission.id!, questionKey: pending.questionKey,
-                                        panelLabel: pending.panelLabel, value: pending.value)
-                    try answer.insert(db)
-                }
-                try Self.insertMarks(db, set.marks, submissionId: submission.id!)
+                _ = try Self.insert(Submission(id: nil, presentationId: presentationId, revision: set.revision,
+                                               startedAt: set.startedAt, submittedAt: set.submittedAt,
+                                               durationMs: set.durationMs),
+                                    answers: set.answers, marks: set.marks, db)
                 summary.marks += set.marks.count
                 summary.submissions += 1
                 summary.answers += set.answers.count

@@ -188,16 +188,10 @@ extension SQLiteStudyStore {
             let previous = try Int.fetchOne(db, SQLRequest(literal: """
                 SELECT MAX(revision) FROM submission WHERE presentationId = \(set.presentationId)
                 """)) ?? 0
-            var submission = Submission(id: nil, presentationId: set.presentationId, revision: previous + 1,
-                                        startedAt: set.startedAt, submittedAt: set.submittedAt, durationMs: set.durationMs,
-                                        clientToken: set.clientToken.uuidString)
-            try submission.insert(db)
-            for pending in set.answers {
-                var answer = Answer(id: nil, submissionId: submission.id!, questionKey: pending.questionKey,
-                                    panelLabel: pending.panelLabel, value: pending.value)
-                try answer.insert(db)
-            }
-            try Self.insertMarks(db, set.marks, submissionId: submission.id!)
+            let submission = try Self.insert(Submission(id: nil, presentationId: set.presentationId, revision: previous + 1,
+                                                        startedAt: set.startedAt, submittedAt: set.submittedAt,
+                                                        durationMs: set.durationMs, clientToken: set.clientToken.uuidString),
+                                             answers: set.answers, marks: set.marks, db)
             if let cursor = set.movesCursorTo {
                 try db.execute(literal: "UPDATE reader SET cursor = \(cursor) WHERE id = \(set.readerId)")
             }
@@ -239,11 +233,22 @@ extension SQLiteStudyStore {
             .fetchAll(db).compactMap(\.stored)
     }
 
-    static func insertMarks(_ db: Database, _ marks: [PendingMark], submissionId: Int64) throws {
+    /// Stores an answer set: the submission, its answers and its marks (in the caller's
+    /// transaction, after its checks). A submit and an import store sets the same way.
+    static func insert(_ submission: Submission, answers: [PendingAnswer], marks: [PendingMark],
+                       _ db: Database) throws -> Submission {
+        var submission = submission
+        try submission.insert(db)
+        for pending in answers {
+            var answer = Answer(id: nil, submissionId: submission.id!, questionKey: pending.questionKey,
+                                panelLabel: pending.panelLabel, value: pending.value)
+            try answer.insert(db)
+        }
         for (ordinal, mark) in marks.enumerated() {
-            var record = MarkRecord(submissionId: submissionId, ordinal: ordinal, mark: mark)
+            var record = MarkRecord(submissionId: submission.id!, ordinal: ordinal, mark: mark)
             try record.insert(db)
         }
+        return submission
     }
 
     /// `MarkChecks` against the study's questions and the showing's panels and image sizes.
